@@ -1,0 +1,278 @@
+"""scan: find every data-side cause of a NaN loss, by column and by row.
+
+Two passes over the data, each one parallel polars query: the statistics
+pass (``stats.profile_columns``) and the flag pass, which collects the count
+and the row ids of every cell a detector flags. A third, small query runs only
+when a column has inf or extreme cells and another column has zeros: it reads
+just those rows to find the suspected denominator.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from nanclean.checks import (
+    constant,
+    denominators,
+    domains,
+    dtype_range,
+    labels,
+    missing,
+    nonfinite,
+    outliers,
+)
+from nanclean.checks.base import Flag
+from nanclean.checks.types import Columns, classify
+from nanclean.config import CleanConfig, as_config
+from nanclean.errors import ConfigError, closest
+from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.frame import ROW_ID, Frame, collect, read
+from nanclean.report.model import AuditReport
+from nanclean.stats import Profile, profile_columns
+
+__all__ = ["ScanState", "run_scan", "scan"]
+
+_KIND_ORDER = {k: i for i, k in enumerate(FindingKind)}
+
+
+@dataclass
+class ScanState:
+    """Everything a scan learned; ``clean`` fits its Plan from it."""
+
+    frame: Frame
+    columns: Columns
+    profiles: dict[str, Profile]
+    config: CleanConfig
+    loss: str
+    findings: list[Finding]
+    report: AuditReport
+    rows: dict[tuple[FindingKind, str], np.ndarray] = field(default_factory=dict)
+
+
+def scan(
+    data: Any,
+    *,
+    target: str | None = None,
+    loss: str | None = None,
+    config: Any = None,
+) -> AuditReport:
+    """Find every data-side cause of a NaN loss. Changes nothing.
+
+    Parameters
+    ----------
+    data : polars DataFrame / LazyFrame, pandas DataFrame, 2-D numpy array,
+        pyarrow Table, or a path to a CSV / Parquet / Arrow IPC / JSON file.
+    target : str, optional
+        The label column, checked against ``loss``'s domain.
+    loss : {"mse", "bce", "ce", "poisson", "gamma", "msle"}, optional
+        The loss the target is trained with (default: ``config.loss``, "mse").
+    config : CleanConfig, dict, or path to TOML / YAML, optional
+
+    Returns
+    -------
+    AuditReport
+        ``report.findings``: every finding, most severe first, each with the
+        offending rows as the caller's row labels.
+
+    Examples
+    --------
+    >>> import polars as pl, nanclean as nc
+    >>> df = pl.DataFrame({"gmv": [10.0, 20.0, 30.0], "orders": [1.0, 0.0, 3.0]})
+    >>> df = df.with_columns(per_order=pl.col("gmv") / pl.col("orders"))
+    >>> [(f.kind.value, f.column, f.rows) for f in nc.scan(df).errors]
+    [('pos_inf', 'per_order', [1]), ('suspected_denominator', 'per_order', [1])]
+    """
+    cfg = as_config(config)
+    return run_scan(read(data), cfg, target=target, loss=loss).report
+
+
+def run_scan(
+    frame: Frame, cfg: CleanConfig, *, target: str | None = None, loss: str | None = None
+) -> ScanState:
+    started = time.perf_counter()
+    target = target if target is not None else cfg.target
+    loss = loss or cfg.loss
+    if loss not in labels.DOMAINS:
+        raise ConfigError(
+            f"loss must be one of {', '.join(map(repr, labels.DOMAINS))}; got {loss!r}."
+            f"{closest(str(loss), list(labels.DOMAINS))}"
+        )
+    cols = classify(frame, target=target, label_map=cfg.label_map)
+    _check_config_columns(cfg, cols)
+    numeric = cols.numeric
+    quantiles = {
+        c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
+        for c in cols.features
+        if cfg.policy(c).outliers == "quantile"
+    }
+    profiles = profile_columns(
+        cols.lazy,
+        numeric,
+        dtypes={c: frame.schema[c] for c in numeric},
+        n_rows=frame.n_rows,
+        sample_size=cfg.sample_size,
+        roles={target: "target"} if target else None,
+        quantiles=quantiles,
+        distinct_for=(target,) if target else (),
+        source=frame.source,
+    )
+    findings = list(cols.findings)
+    flags: list[Flag] = []
+    for c in cols.features:
+        p = profiles[c]
+        policy = cfg.policy(c)
+        findings += filter(None, [missing.all_missing(c, p)])
+        findings += constant.findings(c, p)
+        flags += missing.flags(c, p)
+        flags += nonfinite.flags(c, p.stats.pos_inf, p.stats.neg_inf)
+        flags += outliers.flags(c, p, policy)
+        flags += dtype_range.flags(c, p, cfg.dtype)
+    if target:
+        flags += labels.flags(target, profiles[target], loss, cfg.n_classes)
+        flags += dtype_range.flags(target, profiles[target], cfg.dtype)
+    flags += denominators.declared_flags(cfg.ratios, profiles, cfg.dtype)
+    flags += domains.flags(
+        cfg.log_inputs,
+        cfg.sqrt_inputs,
+        cfg.reciprocal_inputs,
+        {c: denominators.tolerance(profiles[c], cfg.dtype) for c in cfg.reciprocal_inputs},
+    )
+    candidates = {
+        c: denominators.tolerance(profiles[c], cfg.dtype)
+        for c in cols.features
+        if denominators.is_candidate(profiles[c])
+    }
+    found, rows, zero_counts = _run_flags(frame, cols, flags, candidates)
+    findings += found
+    findings += _suspect_denominators(frame, cols, cfg, rows, candidates, zero_counts)
+    order = {c: i for i, c in enumerate(frame.columns + list(cfg.ratios))}
+    findings.sort(
+        key=lambda f: (-f.severity.rank, order.get(f.column, len(order)), _KIND_ORDER[f.kind])
+    )
+    report = AuditReport(
+        findings=findings,
+        columns={c: profiles[c].stats for c in numeric},
+        input=frame.describe(),
+        target=target,
+        loss=loss if target else None,
+        config=cfg.to_dict(),
+        meta={"nanclean": version("nanclean"), "polars": pl.__version__},
+    )
+    report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return ScanState(frame, cols, profiles, cfg, loss, findings, report, rows)
+
+
+def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
+    known = cols.features
+    named = [(f"ratios.{k}", c) for k, pair in cfg.ratios.items() for c in pair]
+    for key in ("log_inputs", "sqrt_inputs", "reciprocal_inputs"):
+        named += [(key, c) for c in getattr(cfg, key)]
+    for key, c in named:
+        if c not in known:
+            raise ConfigError(
+                f"Config key {key!r} names column {c!r}, which is not a numeric feature "
+                f"of the input.{closest(c, known)} Fix the name or remove it."
+            )
+
+
+def _run_flags(
+    frame: Frame,
+    cols: Columns,
+    flags: list[Flag],
+    candidates: dict[str, float],
+) -> tuple[list[Finding], dict[tuple[FindingKind, str], np.ndarray], dict[str, int]]:
+    """The flag pass: count and row ids of every flag, zero counts of candidates."""
+    exprs: list[pl.Expr] = []
+    for i, flag in enumerate(flags):
+        values = flag.values if flag.values is not None else pl.col(flag.column)
+        exprs += [
+            pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"),
+            values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"),
+        ]
+    exprs += [
+        denominators.near_zero(c, tol).sum().alias(f"nz:{c}") for c, tol in candidates.items()
+    ]
+    if not exprs:
+        return [], {}, {}
+    row = collect(cols.lazy.select(exprs), frame.source).row(0, named=True)
+    findings = []
+    rows: dict[tuple[FindingKind, str], np.ndarray] = {}
+    for i, flag in enumerate(flags):
+        ids = np.asarray(row[f"{i}:rows"], dtype=np.int64)
+        if len(ids) == 0:
+            continue
+        rows[(flag.kind, flag.column)] = ids
+        examples = list(zip(frame.labels(ids[:5]), row[f"{i}:examples"], strict=False))
+        findings.append(
+            Finding(
+                flag.kind,
+                flag.column,
+                flag.severity,
+                len(ids),
+                len(ids) / frame.n_rows,
+                flag.message(len(ids), _preview(frame, ids)),
+                row_ids=ids,
+                examples=examples,
+                details=flag.details,
+                labels=frame.labels,
+            )
+        )
+    zero_counts = {c: int(row[f"nz:{c}"]) for c in candidates}
+    return findings, rows, zero_counts
+
+
+def _preview(frame: Frame, ids: np.ndarray) -> str:
+    from nanclean.errors import format_rows
+
+    return format_rows(frame.labels(ids[:5]), total=len(ids))
+
+
+def _suspect_denominators(
+    frame: Frame,
+    cols: Columns,
+    cfg: CleanConfig,
+    rows: dict[tuple[FindingKind, str], np.ndarray],
+    candidates: dict[str, float],
+    zero_counts: dict[str, int],
+) -> list[Finding]:
+    """Blame the column whose zeros coincide with another column's inf / extreme cells."""
+    bad: dict[str, tuple[np.ndarray, str]] = {}
+    for c in cols.features:
+        if c in cfg.ratios:
+            continue
+        pos = rows.get((FindingKind.POS_INF, c), np.empty(0, np.int64))
+        neg = rows.get((FindingKind.NEG_INF, c), np.empty(0, np.int64))
+        if len(pos) or len(neg):
+            what = "+inf" if len(pos) and not len(neg) else "-inf" if len(neg) and not len(pos) else "±inf"
+            bad[c] = (np.union1d(pos, neg), what)
+        elif (FindingKind.OUTLIER, c) in rows:
+            bad[c] = (rows[(FindingKind.OUTLIER, c)], "an extreme outlier")
+    live = [d for d, n in zero_counts.items() if n > 0]
+    if not bad or not live:
+        return []
+    all_rows = np.unique(np.concatenate([r for r, _ in bad.values()]))
+    hits = collect(
+        cols.lazy.filter(pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32))))
+        .select(
+            pl.col(ROW_ID),
+            *(denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live),
+        ),
+        frame.source,
+    )
+    row_ids = hits[ROW_ID].to_numpy().astype(np.int64)
+    out = []
+    for c, (bad_rows, what) in bad.items():
+        in_bad = np.isin(row_ids, bad_rows)
+        overlaps = {d: int(hits[d].to_numpy()[in_bad].sum()) for d in live if d != c}
+        f = denominators.suspected(
+            c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
+        )
+        if f is not None:
+            out.append(f)
+    return out

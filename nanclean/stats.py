@@ -1,0 +1,182 @@
+"""The statistics pass: every column's counts and robust statistics in one query.
+
+Counts, min, max, mean and std are exact and come from one parallel pass over
+all rows. The robust statistics (median, MAD, quantiles) need a selection per
+column, the most expensive part of a scan (STACK_NOTES); up to
+``sample_size`` rows they are exact, beyond it they are computed on a fixed,
+evenly spread sample of ``sample_size`` rows (a Weyl sequence over the row
+ids: deterministic, no periodic aliasing in practice). With the default
+200,000 rows the rank error of a sampled quantile is below ±0.35 percentile
+points at 3 standard errors — ample for outlier bounds that sit ten robust
+standard deviations from the median. Counts and rows of findings stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from nanclean.checks.base import num
+from nanclean.dtypes import FLOAT32_EXACT_INT, DTYPES
+from nanclean.frame import ROW_ID, collect
+from nanclean.report.model import ColumnStats
+
+__all__ = ["Profile", "profile_columns", "sample_mask"]
+
+_QUANTILES = {"q01": 0.01, "q25": 0.25, "q75": 0.75, "q99": 0.99}
+_INF = float("inf")
+_WEYL = 2654435761  # 2^32 / golden ratio: consecutive ids spread evenly over [0, 2^32)
+
+
+@dataclass
+class Profile:
+    """ColumnStats plus the facts the detectors need and users rarely read."""
+
+    stats: ColumnStats
+    fp16_tiny: int = 0  # 0 < |x| < float16's smallest normal
+    big_ints: int = 0  # integer-valued |x| > 2^24
+    int_valued: bool = False  # every finite value is an integer
+    abs_median: float | None = None  # median of |x| over finite nonzero values
+    mean_ad: float | None = None  # mean |x - median|
+    quantiles: dict[float, float] = field(default_factory=dict)
+    distinct: list[float] | None = None  # finite distinct values, when few (targets)
+    n_distinct: int | None = None
+
+    @property
+    def spread_estimates(self) -> list[float]:
+        """Robust scale estimates, best first (MAD, IQR, mean AD), each a sigma."""
+        s = self.stats
+        out = []
+        if s.mad is not None:
+            out.append(1.4826 * s.mad)
+        if s.q25 is not None and s.q75 is not None:
+            out.append((s.q75 - s.q25) / 1.349)
+        if self.mean_ad is not None:
+            out.append(1.2533 * self.mean_ad)
+        return out
+
+    @property
+    def robust_scale(self) -> float:
+        """The first non-zero robust scale estimate, or 0.0 if all are zero."""
+        return next((v for v in self.spread_estimates if v > 0), 0.0)
+
+
+def sample_mask(n_rows: int, sample_size: int) -> pl.Expr:
+    """True on a fixed, evenly spread subset of about ``sample_size`` rows."""
+    if n_rows <= sample_size:
+        return pl.lit(True)
+    threshold = int(sample_size / n_rows * 2**32)
+    weyl = (pl.col(ROW_ID).cast(pl.UInt64) * _WEYL) % (2**32)
+    return weyl < threshold
+
+
+def profile_columns(
+    lazy: pl.LazyFrame,
+    columns: list[str],
+    *,
+    dtypes: dict[str, str],
+    n_rows: int,
+    sample_size: int,
+    roles: dict[str, str] | None = None,
+    quantiles: dict[str, list[float]] | None = None,
+    distinct_for: tuple[str, ...] = (),
+    source: str = "the input",
+) -> dict[str, Profile]:
+    """Profile numeric ``columns`` in one pass (plus a pass over the sample)."""
+    roles = roles or {}
+    quantiles = quantiles or {}
+    exact: list[pl.Expr] = []
+    robust: list[pl.Expr] = []
+    for i, name in enumerate(columns):
+        x = num(name)
+        fin = x.filter(x.is_finite())
+        a = x.abs()
+        exact += [
+            x.null_count().alias(f"{i}:null"),
+            x.is_nan().sum().alias(f"{i}:nan"),
+            (x == _INF).sum().alias(f"{i}:pos_inf"),
+            (x == -_INF).sum().alias(f"{i}:neg_inf"),
+            (x == 0).sum().alias(f"{i}:zeros"),
+            fin.min().alias(f"{i}:min"),
+            fin.max().alias(f"{i}:max"),
+            fin.mean().alias(f"{i}:mean"),
+            fin.std().alias(f"{i}:std"),
+            ((a < DTYPES["float16"].tiny) & (a > 0)).sum().alias(f"{i}:fp16_tiny"),
+            ((a > FLOAT32_EXACT_INT) & a.is_finite() & (x == x.round()))
+            .sum()
+            .alias(f"{i}:big_ints"),
+            (fin == fin.round()).all().alias(f"{i}:int_valued"),
+        ]
+        if name in distinct_for:
+            exact += [
+                fin.n_unique().alias(f"{i}:n_distinct"),
+                fin.unique().sort().head(3).implode().alias(f"{i}:distinct"),
+            ]
+        s = pl.col(name)  # the sample frame below holds only finite float64 values
+        med = s.median()
+        robust += [
+            med.alias(f"{i}:median"),
+            (s - med).abs().median().alias(f"{i}:mad"),
+            (s - med).abs().mean().alias(f"{i}:mean_ad"),
+            s.abs().filter(s != 0).median().alias(f"{i}:abs_median"),
+            *(s.quantile(q, "linear").alias(f"{i}:{k}") for k, q in _QUANTILES.items()),
+            *(s.quantile(q, "linear").alias(f"{i}:q={q!r}") for q in quantiles.get(name, [])),
+        ]
+    sample = lazy.filter(sample_mask(n_rows, sample_size)).select(
+        pl.when(num(c).is_finite()).then(num(c)).alias(c) for c in columns
+    )
+    exact_q = lazy.select(exact)
+    robust_q = sample.select(robust)
+    try:
+        exact_row, robust_row = pl.collect_all([exact_q, robust_q], engine="in-memory")
+    except (pl.exceptions.ComputeError, OSError):
+        collect(exact_q, source)  # re-raise as a clear InputError
+        raise
+    values = {**exact_row.row(0, named=True), **robust_row.row(0, named=True)}
+    estimated = n_rows > sample_size
+    out: dict[str, Profile] = {}
+    for i, name in enumerate(columns):
+        v = {k.split(":", 1)[1]: val for k, val in values.items() if k.split(":", 1)[0] == str(i)}
+        stats = ColumnStats(
+            name=name,
+            dtype=dtypes.get(name, "Float64"),
+            role=roles.get(name, "feature"),
+            count=n_rows,
+            null=int(v["null"]),
+            nan=int(v["nan"]),
+            pos_inf=int(v["pos_inf"]),
+            neg_inf=int(v["neg_inf"]),
+            zeros=int(v["zeros"]),
+            min=_f(v["min"]),
+            max=_f(v["max"]),
+            mean=_f(v["mean"]),
+            std=_f(v["std"]),
+            median=_f(v["median"]),
+            mad=_f(v["mad"]),
+            q01=_f(v["q01"]),
+            q25=_f(v["q25"]),
+            q75=_f(v["q75"]),
+            q99=_f(v["q99"]),
+            estimated=estimated,
+        )
+        out[name] = Profile(
+            stats=stats,
+            fp16_tiny=int(v["fp16_tiny"]),
+            big_ints=int(v["big_ints"]),
+            int_valued=bool(v["int_valued"]) and stats.finite > 0,
+            abs_median=_f(v["abs_median"]),
+            mean_ad=_f(v["mean_ad"]),
+            quantiles={
+                q: float(v[f"q={q!r}"])
+                for q in quantiles.get(name, [])
+                if v.get(f"q={q!r}") is not None
+            },
+            distinct=list(v["distinct"]) if "distinct" in v else None,
+            n_distinct=int(v["n_distinct"]) if "n_distinct" in v else None,
+        )
+    return out
+
+
+def _f(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
