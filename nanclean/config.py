@@ -70,7 +70,7 @@ log_inputs, sqrt_inputs, reciprocal_inputs : list of str, default=[]
     (sqrt) and (near-)zero (reciprocal) values are reported.
 columns : dict of column name or glob pattern -> dict of column policies
     Per-column overrides. Patterns apply in order, then the exact name.
-sample_size : int, default=200_000
+sample_size : int, default=100_000
     Robust statistics (median, MAD, quantiles) are computed exactly up to this
     many rows and estimated from a fixed, evenly spread sample of this many rows
     beyond it. Counts and rows of findings are always exact.
@@ -173,7 +173,7 @@ class CleanConfig(ColumnPolicy):
     sqrt_inputs: list[str] = field(default_factory=list)
     reciprocal_inputs: list[str] = field(default_factory=list)
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sample_size: int = 200_000
+    sample_size: int = 100_000
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -226,7 +226,9 @@ class CleanConfig(ColumnPolicy):
         except ConfigError:
             raise
         except Exception as exc:  # tomllib / yaml parse errors
-            raise ConfigError(f"Could not parse config file {str(p)!r}: {exc}") from None
+            raise ConfigError(
+                f"Could not parse config file {str(p)!r}: {exc}"
+            ) from None
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> CleanConfig:
@@ -248,7 +250,9 @@ class CleanConfig(ColumnPolicy):
         return ColumnPolicy(**values)
 
 
-def as_config(config: CleanConfig | dict[str, Any] | str | os.PathLike[str] | None) -> CleanConfig:
+def as_config(
+    config: CleanConfig | dict[str, Any] | str | os.PathLike[str] | None,
+) -> CleanConfig:
     """Accept a CleanConfig, a plain dict, a TOML / YAML path, or None (defaults)."""
     if config is None:
         return CleanConfig()
@@ -313,15 +317,19 @@ def _validate(cfg: CleanConfig) -> None:
         raise ConfigError(
             f"Config key 'outlier_threshold' must be > 0; got {cfg.outlier_threshold!r}."
         )
-    if cfg.outliers == "quantile" and cfg.outlier_threshold is not None and not (
-        0 < cfg.outlier_threshold < 0.5
+    if (
+        cfg.outliers == "quantile"
+        and cfg.outlier_threshold is not None
+        and not (0 < cfg.outlier_threshold < 0.5)
     ):
         raise ConfigError(
             "With outliers='quantile', 'outlier_threshold' is the tail probability q "
             f"and must be in (0, 0.5); got {cfg.outlier_threshold!r}."
         )
     if cfg.n_classes is not None and cfg.n_classes < 2:
-        raise ConfigError(f"Config key 'n_classes' must be >= 2; got {cfg.n_classes!r}.")
+        raise ConfigError(
+            f"Config key 'n_classes' must be >= 2; got {cfg.n_classes!r}."
+        )
     if cfg.sample_size < 1000:
         raise ConfigError(
             f"Config key 'sample_size' must be >= 1000; got {cfg.sample_size!r}."

@@ -172,8 +172,12 @@ def _to_lazy(
     if module == "pandas":
         return _from_pandas(data)
     if module == "numpy" and isinstance(data, np.ndarray):
-        return InputKind.NUMPY, _from_numpy(data, columns), RowLabels(), None, (
-            f"numpy array {data.shape}"
+        return (
+            InputKind.NUMPY,
+            _from_numpy(data, columns),
+            RowLabels(),
+            None,
+            (f"numpy array {data.shape}"),
         )
     if module == "pyarrow":
         try:
@@ -279,8 +283,12 @@ def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]
         else:
             series.append(pl.from_pandas(col, nan_to_null=False).alias(name))
     lazy = pl.DataFrame(series).lazy()
-    return InputKind.PANDAS, lazy, labels, (None if default else index), (
-        "pandas DataFrame"
+    return (
+        InputKind.PANDAS,
+        lazy,
+        labels,
+        (None if default else index),
+        ("pandas DataFrame"),
     )
 
 

@@ -31,7 +31,7 @@ from nanclean.checks.base import Flag
 from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ConfigError, closest
-from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, collect, read
 from nanclean.report.model import AuditReport
 from nanclean.stats import Profile, profile_columns
@@ -39,6 +39,13 @@ from nanclean.stats import Profile, profile_columns
 __all__ = ["ScanState", "run_scan", "scan"]
 
 _KIND_ORDER = {k: i for i, k in enumerate(FindingKind)}
+# Flags whose offending value is known without reading it back.
+_SELF_DESCRIBING: dict[FindingKind, Any] = {
+    FindingKind.NULL: None,
+    FindingKind.NAN: float("nan"),
+    FindingKind.POS_INF: float("inf"),
+    FindingKind.NEG_INF: float("-inf"),
+}
 
 
 @dataclass
@@ -93,7 +100,11 @@ def scan(
 
 
 def run_scan(
-    frame: Frame, cfg: CleanConfig, *, target: str | None = None, loss: str | None = None
+    frame: Frame,
+    cfg: CleanConfig,
+    *,
+    target: str | None = None,
+    loss: str | None = None,
 ) -> ScanState:
     started = time.perf_counter()
     target = target if target is not None else cfg.target
@@ -120,6 +131,9 @@ def run_scan(
         roles={target: "target"} if target else None,
         quantiles=quantiles,
         distinct_for=(target,) if target else (),
+        need_magnitude=tuple(
+            [den for _, den in cfg.ratios.values()] + list(cfg.reciprocal_inputs)
+        ),
         source=frame.source,
     )
     findings = list(cols.findings)
@@ -141,7 +155,10 @@ def run_scan(
         cfg.log_inputs,
         cfg.sqrt_inputs,
         cfg.reciprocal_inputs,
-        {c: denominators.tolerance(profiles[c], cfg.dtype) for c in cfg.reciprocal_inputs},
+        {
+            c: denominators.tolerance(profiles[c], cfg.dtype)
+            for c in cfg.reciprocal_inputs
+        },
     )
     candidates = {
         c: denominators.tolerance(profiles[c], cfg.dtype)
@@ -153,7 +170,11 @@ def run_scan(
     findings += _suspect_denominators(frame, cols, cfg, rows, candidates, zero_counts)
     order = {c: i for i, c in enumerate(frame.columns + list(cfg.ratios))}
     findings.sort(
-        key=lambda f: (-f.severity.rank, order.get(f.column, len(order)), _KIND_ORDER[f.kind])
+        key=lambda f: (
+            -f.severity.rank,
+            order.get(f.column, len(order)),
+            _KIND_ORDER[f.kind],
+        )
     )
     report = AuditReport(
         findings=findings,
@@ -190,25 +211,36 @@ def _run_flags(
     """The flag pass: count and row ids of every flag, zero counts of candidates."""
     exprs: list[pl.Expr] = []
     for i, flag in enumerate(flags):
-        values = flag.values if flag.values is not None else pl.col(flag.column)
-        exprs += [
-            pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"),
-            values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"),
-        ]
+        exprs.append(pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"))
+        if flag.kind not in _SELF_DESCRIBING:
+            values = flag.values if flag.values is not None else pl.col(flag.column)
+            exprs.append(
+                values.filter(flag.mask).head(5).implode().alias(f"{i}:examples")
+            )
     exprs += [
-        denominators.near_zero(c, tol).sum().alias(f"nz:{c}") for c, tol in candidates.items()
+        denominators.near_zero(c, tol).sum().alias(f"nz:{c}")
+        for c, tol in candidates.items()
     ]
     if not exprs:
         return [], {}, {}
-    row = collect(cols.lazy.select(exprs), frame.source).row(0, named=True)
+    result = collect(cols.lazy.select(exprs), frame.source)
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
-        ids = np.asarray(row[f"{i}:rows"], dtype=np.int64)
+        # read the id lists as arrays: never through Python lists (millions of ids)
+        ids = result.get_column(f"{i}:rows")[0].to_numpy().astype(np.int64)
         if len(ids) == 0:
             continue
         rows[(flag.kind, flag.column)] = ids
-        examples = list(zip(frame.labels(ids[:5]), row[f"{i}:examples"], strict=False))
+        key = f"{i}:examples"
+        shown = (
+            result.get_column(key)[0].to_list()
+            if key in result.columns
+            else _SELF_DESCRIBING.get(flag.kind)
+        )
+        if not isinstance(shown, list):
+            shown = [shown] * min(5, len(ids))
+        examples = list(zip(frame.labels(ids[:5]), shown, strict=False))
         findings.append(
             Finding(
                 flag.kind,
@@ -216,14 +248,14 @@ def _run_flags(
                 flag.severity,
                 len(ids),
                 len(ids) / frame.n_rows,
-                flag.message(len(ids), _preview(frame, ids)),
+                flag.message(n=len(ids), rows=_preview(frame, ids)),
                 row_ids=ids,
                 examples=examples,
                 details=flag.details,
                 labels=frame.labels,
             )
         )
-    zero_counts = {c: int(row[f"nz:{c}"]) for c in candidates}
+    zero_counts = {c: int(result.get_column(f"nz:{c}")[0]) for c in candidates}
     return findings, rows, zero_counts
 
 
@@ -249,7 +281,13 @@ def _suspect_denominators(
         pos = rows.get((FindingKind.POS_INF, c), np.empty(0, np.int64))
         neg = rows.get((FindingKind.NEG_INF, c), np.empty(0, np.int64))
         if len(pos) or len(neg):
-            what = "+inf" if len(pos) and not len(neg) else "-inf" if len(neg) and not len(pos) else "±inf"
+            what = (
+                "+inf"
+                if len(pos) and not len(neg)
+                else "-inf"
+                if len(neg) and not len(pos)
+                else "±inf"
+            )
             bad[c] = (np.union1d(pos, neg), what)
         elif (FindingKind.OUTLIER, c) in rows:
             bad[c] = (rows[(FindingKind.OUTLIER, c)], "an extreme outlier")
@@ -258,10 +296,14 @@ def _suspect_denominators(
         return []
     all_rows = np.unique(np.concatenate([r for r, _ in bad.values()]))
     hits = collect(
-        cols.lazy.filter(pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32))))
-        .select(
+        cols.lazy.filter(
+            pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32)))
+        ).select(
             pl.col(ROW_ID),
-            *(denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live),
+            *(
+                denominators.near_zero(d, candidates[d]).fill_null(False).alias(d)
+                for d in live
+            ),
         ),
         frame.source,
     )

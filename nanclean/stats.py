@@ -6,8 +6,8 @@ column, the most expensive part of a scan (STACK_NOTES); up to
 ``sample_size`` rows they are exact, beyond it they are computed on a fixed,
 evenly spread sample of ``sample_size`` rows (a Weyl sequence over the row
 ids: deterministic, no periodic aliasing in practice). With the default
-200,000 rows the rank error of a sampled quantile is below ±0.35 percentile
-points at 3 standard errors — ample for outlier bounds that sit ten robust
+100,000 rows the rank error of a sampled quantile is below ±0.5 percentile
+points for the median and ±0.1 for q01 / q99 at 3 standard errors — ample for outlier bounds that sit ten robust
 standard deviations from the median. Counts and rows of findings stay exact.
 """
 
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from nanclean.checks.base import num
-from nanclean.dtypes import FLOAT32_EXACT_INT, DTYPES
+from nanclean.dtypes import DTYPES, FLOAT32_EXACT_INT
 from nanclean.frame import ROW_ID, collect
 from nanclean.report.model import ColumnStats
 
@@ -81,13 +82,17 @@ def profile_columns(
     roles: dict[str, str] | None = None,
     quantiles: dict[str, list[float]] | None = None,
     distinct_for: tuple[str, ...] = (),
+    need_magnitude: tuple[str, ...] = (),
     source: str = "the input",
 ) -> dict[str, Profile]:
-    """Profile numeric ``columns`` in one pass (plus a pass over the sample)."""
+    """Profile numeric ``columns``: one exact pass, one pass over the sample.
+
+    ``abs_median`` (the typical magnitude, for near-zero tolerances) is computed
+    for columns with zeros or tiny values and for ``need_magnitude``.
+    """
     roles = roles or {}
     quantiles = quantiles or {}
     exact: list[pl.Expr] = []
-    robust: list[pl.Expr] = []
     for i, name in enumerate(columns):
         x = num(name)
         fin = x.filter(x.is_finite())
@@ -103,41 +108,39 @@ def profile_columns(
             fin.mean().alias(f"{i}:mean"),
             fin.std().alias(f"{i}:std"),
             ((a < DTYPES["float16"].tiny) & (a > 0)).sum().alias(f"{i}:fp16_tiny"),
-            ((a > FLOAT32_EXACT_INT) & a.is_finite() & (x == x.round()))
-            .sum()
-            .alias(f"{i}:big_ints"),
-            (fin == fin.round()).all().alias(f"{i}:int_valued"),
+            (a.is_finite() & (a > FLOAT32_EXACT_INT)).sum().alias(f"{i}:big"),
         ]
         if name in distinct_for:
             exact += [
                 fin.n_unique().alias(f"{i}:n_distinct"),
                 fin.unique().sort().head(3).implode().alias(f"{i}:distinct"),
             ]
-        s = pl.col(name)  # the sample frame below holds only finite float64 values
-        med = s.median()
-        robust += [
-            med.alias(f"{i}:median"),
-            (s - med).abs().median().alias(f"{i}:mad"),
-            (s - med).abs().mean().alias(f"{i}:mean_ad"),
-            s.abs().filter(s != 0).median().alias(f"{i}:abs_median"),
-            *(s.quantile(q, "linear").alias(f"{i}:{k}") for k, q in _QUANTILES.items()),
-            *(s.quantile(q, "linear").alias(f"{i}:q={q!r}") for q in quantiles.get(name, [])),
-        ]
+    # The sample: non-finite cells become null, then every column is sorted
+    # (in parallel); quantiles are then positions in the sorted values.
     sample = lazy.filter(sample_mask(n_rows, sample_size)).select(
-        pl.when(num(c).is_finite()).then(num(c)).alias(c) for c in columns
+        pl.when(num(c).is_finite()).then(num(c)).sort(nulls_last=True).alias(c)
+        for c in columns
     )
-    exact_q = lazy.select(exact)
-    robust_q = sample.select(robust)
-    try:
-        exact_row, robust_row = pl.collect_all([exact_q, robust_q], engine="in-memory")
-    except (pl.exceptions.ComputeError, OSError):
-        collect(exact_q, source)  # re-raise as a clear InputError
-        raise
-    values = {**exact_row.row(0, named=True), **robust_row.row(0, named=True)}
+    # Two collects, one after the other: collect_all ran them 2.5x slower at 5M rows.
+    exact_frame = collect(lazy.select(exact), source)
+    sorted_frame = collect(sample, source)
+    values = exact_frame.row(0, named=True)
     estimated = n_rows > sample_size
     out: dict[str, Profile] = {}
     for i, name in enumerate(columns):
-        v = {k.split(":", 1)[1]: val for k, val in values.items() if k.split(":", 1)[0] == str(i)}
+        v = {
+            k.split(":", 1)[1]: val
+            for k, val in values.items()
+            if k.split(":", 1)[0] == str(i)
+        }
+        col = sorted_frame.get_column(name)
+        integer_dtype = dtypes.get(name, "").startswith(("Int", "UInt"))
+        robust = _robust(
+            col.head(col.len() - col.null_count()).to_numpy(),
+            quantiles.get(name, []),
+            magnitude=v["zeros"] > 0 or v["fp16_tiny"] > 0 or name in need_magnitude,
+            integrality=v["big"] > 0 and not integer_dtype,
+        )
         stats = ColumnStats(
             name=name,
             dtype=dtypes.get(name, "Float64"),
@@ -152,29 +155,62 @@ def profile_columns(
             max=_f(v["max"]),
             mean=_f(v["mean"]),
             std=_f(v["std"]),
-            median=_f(v["median"]),
-            mad=_f(v["mad"]),
-            q01=_f(v["q01"]),
-            q25=_f(v["q25"]),
-            q75=_f(v["q75"]),
-            q99=_f(v["q99"]),
+            median=robust.get("median"),
+            mad=robust.get("mad"),
+            q01=robust.get("q01"),
+            q25=robust.get("q25"),
+            q75=robust.get("q75"),
+            q99=robust.get("q99"),
             estimated=estimated,
         )
         out[name] = Profile(
             stats=stats,
             fp16_tiny=int(v["fp16_tiny"]),
-            big_ints=int(v["big_ints"]),
-            int_valued=bool(v["int_valued"]) and stats.finite > 0,
-            abs_median=_f(v["abs_median"]),
-            mean_ad=_f(v["mean_ad"]),
+            big_ints=int(v["big"]),
+            int_valued=stats.finite > 0 and (integer_dtype or bool(robust.get("int"))),
+            abs_median=robust.get("abs_median"),
+            mean_ad=robust.get("mean_ad"),
             quantiles={
-                q: float(v[f"q={q!r}"])
+                q: robust[f"q={q!r}"]
                 for q in quantiles.get(name, [])
-                if v.get(f"q={q!r}") is not None
+                if f"q={q!r}" in robust
             },
             distinct=list(v["distinct"]) if "distinct" in v else None,
             n_distinct=int(v["n_distinct"]) if "n_distinct" in v else None,
         )
+    return out
+
+
+def _quantile(sorted_values: np.ndarray, q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's and polars' default)."""
+    pos = q * (len(sorted_values) - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return float(
+        sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+    )
+
+
+def _robust(
+    values: np.ndarray, extra: list[float], *, magnitude: bool, integrality: bool
+) -> dict[str, float]:
+    """Median, MAD, mean AD and quantiles of sorted finite values (and, on
+    request, the median of |x| over nonzero values and whether all are integers)."""
+    if len(values) == 0:
+        return {}
+    out = {k: _quantile(values, q) for k, q in _QUANTILES.items()}
+    out.update({f"q={q!r}": _quantile(values, q) for q in extra})
+    median = _quantile(values, 0.5)
+    dev = np.abs(values - median)
+    out["median"] = median
+    out["mad"] = float(np.median(dev))
+    out["mean_ad"] = float(dev.mean())
+    if magnitude:
+        nonzero = np.abs(values[values != 0])
+        if len(nonzero):
+            out["abs_median"] = float(np.median(nonzero))
+    if integrality:
+        out["int"] = float(bool(np.all(values == np.round(values))))
     return out
 
 

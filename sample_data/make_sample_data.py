@@ -64,7 +64,9 @@ def sensors() -> pl.DataFrame:
             "temperature_c": np.round(rng.normal(20, 4, n), 2),
             "pressure_pa": np.round(rng.normal(101325, 250, n), 1),  # D9: > 65504
             "supply_voltage": np.full(n, 3.3),  # D7: constant
-            "humidity_pct": pl.Series(humidity, nan_to_null=False).scatter([2999], None),
+            "humidity_pct": pl.Series(humidity, nan_to_null=False).scatter(
+                [2999], None
+            ),
             "strain": rng.normal(5e-6, 1e-6, n),  # D9: below float16's normal range
             "lux": lux,
             "rul_hours": rul,

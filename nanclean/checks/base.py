@@ -31,14 +31,18 @@ def fmt(value: float | None) -> str:
 class Flag:
     """A cell-level check: ``mask`` is True on every offending cell.
 
-    ``message(count, rows)`` builds the finding's message once the count and
-    a preview of the row labels are known; it must say what is wrong and the fix.
+    ``message(n=count, rows=preview)`` builds the finding's message once the
+    count and a preview of the row labels are known (a lambda, or the
+    ``format`` of a string with ``{n}`` and ``{rows}``); it must say what is
+    wrong and the fix.
     """
 
     kind: FindingKind
     column: str
     mask: pl.Expr
     severity: Severity
-    message: Callable[[int, str], str]
+    message: Callable[..., str]
     details: dict[str, Any] = field(default_factory=dict)
-    values: pl.Expr | None = None  # what to show as example values (default: the column)
+    values: pl.Expr | None = (
+        None  # what to show as example values (default: the column)
+    )

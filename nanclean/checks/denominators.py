@@ -65,8 +65,11 @@ def declared_flags(
                     f"Fix: derive it with nanclean.ratio({nu!r}, {den!r}, "
                     "on_zero='null') or set ratio_on_zero in the config."
                 ),
-                details={"numerator": numerator, "denominator": denominator,
-                         "tolerance": tol},
+                details={
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "tolerance": tol,
+                },
                 values=num(denominator),
             )
         )
@@ -120,6 +123,10 @@ def suspected(
         f"on_zero='null'), or declare ratios.{column} = [numerator, {den!r}] in the "
         "config.",
         row_ids=bad_rows,
-        details={"denominator": den, "coinciding_rows": hit, "denominator_zeros": zeros},
+        details={
+            "denominator": den,
+            "coinciding_rows": hit,
+            "denominator_zeros": zeros,
+        },
         labels=labels,
     )

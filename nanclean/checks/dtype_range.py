@@ -53,13 +53,13 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                 column,
                 a.is_finite() & (a > low) & (a <= high),
                 severity,
-                lambda n, rows, low=low, names=names, fatal=fatal: (
-                    f"Column {column!r} has {n} values beyond ±{low:.5g} (rows {rows}): "
-                    f"they become inf in {names}"
+                (
+                    f"Column {column!r} has {{n}} values beyond ±{low:.5g} (rows "
+                    f"{{rows}}): they become inf in {names}"
                     + (f", the dtype you train in ({dtype})" if fatal else "")
                     + ". Fix: clean scales the column and then clips to the dtype's "
                     "range (dtype_overflow='clip'); check whether the values are real."
-                ),
+                ).format,
                 details={"limit": low},
             )
         )

@@ -46,11 +46,17 @@ def domain_mask(column: str, loss: str, n_classes: int | None = None) -> pl.Expr
     return bad.fill_null(False)
 
 
-def _coding(profile: Profile, loss: str, n_classes: int | None) -> dict[float, int] | None:
+def _coding(
+    profile: Profile, loss: str, n_classes: int | None
+) -> dict[float, int] | None:
     """A mapping that fixes a shifted label coding, or None."""
     s = profile.stats
     values = profile.distinct or []
-    if loss == "bce" and profile.n_distinct == 2 and not all(0 <= v <= 1 for v in values):
+    if (
+        loss == "bce"
+        and profile.n_distinct == 2
+        and not all(0 <= v <= 1 for v in values)
+    ):
         return {values[0]: 0, values[1]: 1}
     if (
         loss == "ce"
@@ -63,7 +69,9 @@ def _coding(profile: Profile, loss: str, n_classes: int | None) -> dict[float, i
     return None
 
 
-def flags(column: str, profile: Profile, loss: str, n_classes: int | None) -> list[Flag]:
+def flags(
+    column: str, profile: Profile, loss: str, n_classes: int | None
+) -> list[Flag]:
     s = profile.stats
     y = num(column)
     out = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nanclean.checks.base import Flag, num
 from nanclean.findings import FindingKind, Severity
 
@@ -23,13 +25,17 @@ def flags(column: str, pos_inf: int, neg_inf: int) -> list[Flag]:
                     column,
                     num(column) == value,
                     Severity.ERROR,
-                    lambda n, rows, sign=sign: (
-                        f"Column {column!r} has {n} {sign} values (rows {rows}); inf "
-                        "times a zero weight is NaN, so the loss turns NaN. Often a "
-                        "ratio whose denominator is 0 in those rows. Fix: clean clips "
-                        "them to the fitted finite bound (inf='clip' by default); or "
-                        "build the ratio with nanclean.ratio(..., on_zero='null')."
-                    ),
+                    _message(column, sign),
                 )
             )
     return out
+
+
+def _message(column: str, sign: str) -> Callable[..., str]:
+    return lambda n, rows: (
+        f"Column {column!r} has {n} {sign} values (rows {rows}); inf times a zero "
+        "weight is NaN, so the loss turns NaN. Often a ratio whose denominator is 0 "
+        "in those rows. Fix: clean clips them to the fitted finite bound "
+        "(inf='clip' by default); or build the ratio with "
+        "nanclean.ratio(..., on_zero='null')."
+    )

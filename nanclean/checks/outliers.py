@@ -86,7 +86,11 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
                 "default); set outlier_action='null' or 'drop_row', or outliers='none' "
                 "if they are genuine."
             ),
-            details={"low": lo, "high": hi, "method": policy.outliers,
-                     "threshold": policy.threshold},
+            details={
+                "low": lo,
+                "high": hi,
+                "method": policy.outliers,
+                "threshold": policy.threshold,
+            },
         )
     ]

@@ -83,7 +83,9 @@ def classify(
             f"Columns: {format_rows(frame.columns, first=10)}."
         )
     strings = [
-        c for c in frame.columns if schema[c] in (pl.String, pl.Categorical) and c != target
+        c
+        for c in frame.columns
+        if schema[c] in (pl.String, pl.Categorical) and c != target
     ]
     lazy = frame.lazy
     findings: list[Finding] = []
@@ -135,8 +137,10 @@ def _target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> 
     if _is_numeric(dtype) or dtype == pl.Boolean:
         return y.cast(pl.Float64).alias(target)
     if dtype in (pl.String, pl.Categorical):
-        return parse_number(target)[0].alias(target) if not label_map else (
-            y.str.strip_chars().cast(pl.Float64, strict=False).alias(target)
+        return (
+            parse_number(target)[0].alias(target)
+            if not label_map
+            else (y.str.strip_chars().cast(pl.Float64, strict=False).alias(target))
         )
     raise InputError(
         f"Target {target!r} has dtype {dtype}, which cannot be a training label. "
@@ -157,13 +161,22 @@ def _coerce_strings(
             (token & pl.col(c).is_not_null()).sum().alias(f"{i}:tokens"),
             parsed.is_not_null().sum().alias(f"{i}:parsed"),
             pl.col(ROW_ID).filter(failed).implode().alias(f"{i}:rows"),
-            pl.col(c).cast(pl.String).filter(failed).head(5).implode().alias(f"{i}:examples"),
+            pl.col(c)
+            .cast(pl.String)
+            .filter(failed)
+            .head(5)
+            .implode()
+            .alias(f"{i}:examples"),
         ]
     row = collect(frame.lazy.select(probe), frame.source).row(0, named=True)
     coerced: list[str] = []
     findings: list[Finding] = []
     for i, c in enumerate(strings):
-        present, parsed, tokens = row[f"{i}:present"], row[f"{i}:parsed"], row[f"{i}:tokens"]
+        present, parsed, tokens = (
+            row[f"{i}:present"],
+            row[f"{i}:parsed"],
+            row[f"{i}:tokens"],
+        )
         if parsed == 0 or parsed / max(present, 1) <= NUMERIC_SHARE:
             continue
         coerced.append(c)
@@ -176,7 +189,11 @@ def _coerce_strings(
                 parsed,
                 parsed / frame.n_rows,
                 f"Column {c!r} holds numbers as strings: {parsed} cells parsed as float"
-                + (f", {tokens} missing-value tokens ('', 'N/A', …) became null" if tokens else "")
+                + (
+                    f", {tokens} missing-value tokens ('', 'N/A', …) became null"
+                    if tokens
+                    else ""
+                )
                 + ". Fix: store it as a numeric column upstream.",
                 details={"missing_tokens": tokens},
             )
