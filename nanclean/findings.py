@@ -16,7 +16,7 @@ import numpy as np
 
 from nanclean.errors import format_rows
 
-__all__ = ["Finding", "FindingKind", "RowLabels", "Severity"]
+__all__ = ["Action", "ActionKind", "Finding", "FindingKind", "RowLabels", "Severity"]
 
 
 class Severity(StrEnum):
@@ -176,3 +176,55 @@ def by_severity(findings: Sequence[Finding]) -> dict[str, int]:
     for f in findings:
         counts[f.severity.value] += 1
     return counts
+
+
+class ActionKind(StrEnum):
+    """What clean did to cells, rows or columns (stable snake_case values)."""
+
+    IMPUTED = "imputed"  # missing cell filled (details: strategy, value)
+    INF_CLIPPED = "inf_clipped"  # ±inf replaced by the fitted finite bound
+    INF_NULLED = "inf_nulled"  # ±inf turned missing, then imputed
+    OUTLIER_CLIPPED = "outlier_clipped"  # winsorized to the fitted bounds
+    OUTLIER_NULLED = "outlier_nulled"  # outlier turned missing, then imputed
+    OUTLIER_FLAGGED = "outlier_flagged"  # reported only (outlier_action="flag")
+    RATIO_NULLED = "ratio_nulled"  # derived ratio with a (near-)zero denominator
+    DTYPE_CLIPPED = "dtype_clipped"  # final guard: clipped to the dtype's range
+    ROWS_DROPPED = "rows_dropped"  # rows removed (details: reason)
+    COLUMN_DROPPED = "column_dropped"  # column removed (details: reason)
+    LEFT_UNSCALED = "left_unscaled"  # constant column kept without scaling
+    SCALED = "scaled"  # every cell of the column (details: method, center, scale)
+    ENCODED = "encoded"  # non-numeric column encoded (details: method, categories)
+    LABEL_MAPPED = "label_mapped"  # label_map applied to the target
+    INDICATOR_ADDED = "indicator_added"  # a 0/1 indicator column added
+    DERIVED = "derived"  # a ratio column derived from its numerator and denominator
+
+
+@dataclass(eq=False)
+class Action:
+    """One thing clean did to one column, with the rows it touched.
+
+    ``count`` is the number of cells changed (rows for ``rows_dropped``);
+    ``row_ids`` are the 0-based input positions of every touched cell.
+    """
+
+    kind: ActionKind
+    column: str
+    count: int
+    row_ids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    details: dict[str, Any] = field(default_factory=dict)
+    labels: RowLabels = field(default_factory=RowLabels, repr=False)
+
+    @property
+    def rows(self) -> list[Any]:
+        return self.labels(self.row_ids)
+
+    def to_dict(self, *, max_rows: int | None = None) -> dict[str, Any]:
+        ids = self.row_ids if max_rows is None else self.row_ids[:max_rows]
+        return {
+            "kind": self.kind.value,
+            "column": self.column,
+            "count": int(self.count),
+            "rows": self.labels(ids),
+            "rows_total": len(self.row_ids),
+            "details": self.details,
+        }

@@ -14,6 +14,7 @@ standard deviations from the median. Counts and rows of findings stay exact.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -135,8 +136,9 @@ def profile_columns(
         }
         col = sorted_frame.get_column(name)
         integer_dtype = dtypes.get(name, "").startswith(("Int", "UInt"))
+        sorted_values = col.head(col.len() - col.null_count()).to_numpy()
         robust = _robust(
-            col.head(col.len() - col.null_count()).to_numpy(),
+            sorted_values,
             quantiles.get(name, []),
             magnitude=v["zeros"] > 0 or v["fp16_tiny"] > 0 or name in need_magnitude,
             integrality=v["big"] > 0 and not integer_dtype,
@@ -162,6 +164,7 @@ def profile_columns(
             q75=robust.get("q75"),
             q99=robust.get("q99"),
             estimated=estimated,
+            histogram=histogram(sorted_values, _f(v["min"]), _f(v["max"])),
         )
         out[name] = Profile(
             stats=stats,
@@ -212,6 +215,47 @@ def _robust(
     if integrality:
         out["int"] = float(bool(np.all(values == np.round(values))))
     return out
+
+
+def histogram(
+    values: np.ndarray, low: float | None, high: float | None, bins: int = 30
+) -> dict[str, Any] | None:
+    """Bin counts of the (sampled) finite values over the exact [min, max].
+
+    When the range is extreme (a 1e12 outlier beside values around 1), the
+    bins are spaced on a symmetric log scale, ``sign(x) · log10(1 + |x| / s)``
+    with ``s`` the spread of the middle 98% of values, so the bulk of the data
+    is not squashed into one bar. ``counts`` are of the sample when the column
+    has more rows than ``sample_size`` (``sampled`` is then True in the stats).
+    """
+    if len(values) == 0 or low is None or high is None:
+        return None
+    if low == high:
+        return {"scale": "linear", "edges": [low, high], "counts": [len(values)]}
+    q01, q99 = _quantile(values, 0.01), _quantile(values, 0.99)
+    s = (q99 - q01) or (high - low) / bins
+    symlog = (high - low) > 50 * s
+    if symlog:
+        t_lo, t_hi = _symlog(np.array([low, high]), s)
+        edges = _symlog_inverse(np.linspace(t_lo, t_hi, bins + 1), s)
+        edges[0], edges[-1] = low, high
+    else:
+        edges = np.linspace(low, high, bins + 1)
+    counts, _ = np.histogram(np.clip(values, low, high), bins=edges)
+    return {
+        "scale": "symlog" if symlog else "linear",
+        "edges": [float(e) for e in edges],
+        "counts": [int(c) for c in counts],
+        "symlog_scale": float(s) if symlog else None,
+    }
+
+
+def _symlog(x: np.ndarray, s: float) -> np.ndarray:
+    return np.sign(x) * np.log10(1 + np.abs(x) / s)
+
+
+def _symlog_inverse(t: np.ndarray, s: float) -> np.ndarray:
+    return np.sign(t) * s * (10 ** np.abs(t) - 1)
 
 
 def _f(value: object) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nanclean.findings import Finding, FindingKind, Severity, by_severity
+from nanclean.findings import Action, Finding, FindingKind, Severity, by_severity
 
 __all__ = ["SCHEMA_VERSION", "AuditReport", "ColumnStats", "json_safe"]
 
@@ -52,6 +52,7 @@ class ColumnStats:
     q75: float | None = None
     q99: float | None = None
     estimated: bool = False
+    histogram: dict[str, Any] | None = None  # see stats.histogram
 
     @property
     def finite(self) -> int:
@@ -80,8 +81,12 @@ class AuditReport:
     target, loss : str or None
     config : dict
         The configuration used.
-    actions : list of dict
+    actions : list of Action
         What clean did, per column (empty after a scan).
+    after : dict of str to ColumnStats
+        Statistics of the output columns (empty after a scan).
+    output : dict
+        Description of the output (rows, columns, dtype, dropped rows).
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -90,7 +95,7 @@ class AuditReport:
     target: str | None = None
     loss: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
-    actions: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     after: dict[str, ColumnStats] = field(default_factory=dict)
     output: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -148,7 +153,7 @@ class AuditReport:
                 "summary": self.summary(),
                 "findings": [f.to_dict(max_rows=max_rows) for f in self.findings],
                 "columns": {k: v.to_dict() for k, v in self.columns.items()},
-                "actions": self.actions,
+                "actions": [a.to_dict(max_rows=max_rows) for a in self.actions],
                 "after": {k: v.to_dict() for k, v in self.after.items()},
                 "output": self.output,
                 "config": self.config,
