@@ -188,6 +188,7 @@ class ActionKind(StrEnum):
     OUTLIER_NULLED = "outlier_nulled"  # outlier turned missing, then imputed
     OUTLIER_FLAGGED = "outlier_flagged"  # reported only (outlier_action="flag")
     RATIO_NULLED = "ratio_nulled"  # derived ratio with a (near-)zero denominator
+    RATIO_EPS = "ratio_eps"  # (near-)zero denominator nudged to the tolerance
     DTYPE_CLIPPED = "dtype_clipped"  # final guard: clipped to the dtype's range
     ROWS_DROPPED = "rows_dropped"  # rows removed (details: reason)
     COLUMN_DROPPED = "column_dropped"  # column removed (details: reason)

@@ -180,6 +180,9 @@ def _to_lazy(
             (f"numpy array {data.shape}"),
         )
     if module == "pyarrow":
+        names = getattr(data, "column_names", None)
+        if isinstance(names, list):
+            _check_unique([str(n) for n in names])
         try:
             df = pl.from_arrow(data)
         except Exception as exc:  # pyarrow raises many types

@@ -44,6 +44,9 @@ class Profile:
     quantiles: dict[float, float] = field(default_factory=dict)
     distinct: list[float] | None = None  # finite distinct values, when few (targets)
     n_distinct: int | None = None
+    #: The sorted finite values of the sample (all of them up to sample_size):
+    #: fit computes fill values and scales of the repaired column from it.
+    sample: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
 
     @property
     def spread_estimates(self) -> list[float]:
@@ -180,6 +183,7 @@ def profile_columns(
             },
             distinct=list(v["distinct"]) if "distinct" in v else None,
             n_distinct=int(v["n_distinct"]) if "n_distinct" in v else None,
+            sample=sorted_values,
         )
     return out
 

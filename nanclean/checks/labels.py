@@ -43,7 +43,9 @@ def domain_mask(column: str, loss: str, n_classes: int | None = None) -> pl.Expr
         bad = bad | (y <= 0)
     elif loss == "msle":
         bad = bad | (y <= -1)
-    return bad.fill_null(False)
+    # polars orders NaN above every number (NaN > 1 is True): a NaN label is
+    # reported as label_missing only, never also as out of domain.
+    return (bad & y.is_not_nan()).fill_null(False)
 
 
 def _coding(

@@ -17,7 +17,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.errors import ColumnError, InputError, format_rows
+from nanclean.errors import (
+    ColumnError,
+    InputError,
+    NoNumericColumnsError,
+    format_rows,
+)
 from nanclean.findings import Finding, FindingKind, Severity
 from nanclean.frame import ROW_ID, Frame, collect
 
@@ -80,7 +85,8 @@ def classify(
 
         raise ColumnError(
             f"Target {target!r} is not a column of the input.{closest(target, frame.columns)} "
-            f"Columns: {format_rows(frame.columns, first=10)}."
+            f"Columns: {format_rows(frame.columns, first=10)}. Fix: pass target= "
+            "one of these columns, or omit it to scan the features only."
         )
     strings = [
         c
@@ -115,7 +121,7 @@ def classify(
         lazy = lazy.with_columns(_target_expr(target, schema[target], label_map or {}))
     features = [c for c in frame.columns if c != target and c not in non_numeric]
     if not features:
-        raise InputError(
+        raise NoNumericColumnsError(
             f"The input ({frame.source}) has no numeric feature column: "
             f"{format_rows([f'{c} ({t})' for c, t in non_numeric.items()], first=10)}. "
             "nanclean scans and cleans numbers; encode categorical columns first or "
