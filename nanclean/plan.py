@@ -10,6 +10,7 @@ cleaner. Declaration only: ``nanclean.fit`` computes the numbers.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ class Plan:
         return cls(**data)
 
     @classmethod
-    def from_json(cls, text_or_path: str | Path) -> Plan:
+    def from_json(cls, text_or_path: str | os.PathLike[str]) -> Plan:
         """Read a plan from its JSON text or from a ``.json`` file."""
         text = str(text_or_path)
         if not text.lstrip().startswith("{"):

@@ -327,9 +327,9 @@ def apply_plan(
     outputs: dict[str, list[pl.Expr]] = {}
     masks: list[_Mask] = []
     for cp in plan.columns:
-        exprs, m = _column(cp, plan, drift)
+        exprs, column_masks = _column(cp, plan, drift)
         outputs[cp.name] = exprs
-        masks += m
+        masks += column_masks
     enc_exprs, enc_masks = _encoded(plan)
     outputs.update(enc_exprs)
     masks += enc_masks if drift else []
@@ -355,7 +355,7 @@ def apply_plan(
         for i in range(len(masks))
     ]
     _raise_for_errors(masks, ids, labels)
-    dropped = {}
+    dropped: dict[tuple[str, str], list[np.ndarray]] = {}
     for m, rows in zip(masks, ids, strict=True):
         if m.drop and len(rows):
             dropped.setdefault((m.drop, m.column), []).append(rows)
