@@ -21,7 +21,7 @@ from nanclean.report.model import AuditReport
 from nanclean.result import CleanResult
 from nanclean.scan import ScanState, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
-from nanclean.stats import profile_columns
+from nanclean.stats import output_stats
 
 __all__ = ["Cleaner", "clean"]
 
@@ -365,17 +365,7 @@ def _audit(
         a.labels = frame.labels
     findings: list[Finding] = before.findings + applied.drift
     out = applied.frame
-    after = (
-        profile_columns(
-            out.lazy().with_row_index(ROW_ID),
-            [c for c in out.columns],
-            dtypes={c: str(t) for c, t in out.schema.items()},
-            n_rows=max(out.height, 1),
-            sample_size=100_000,
-        )
-        if out.height
-        else {}
-    )
+    after = output_stats(out, roles={plan.target: "target"} if plan.target else {})
     return AuditReport(
         findings=findings,
         columns=before.columns,
@@ -384,7 +374,7 @@ def _audit(
         loss=before.loss,
         config=before.config,
         actions=actions,
-        after={c: p.stats for c, p in after.items()},
+        after=after,
         output={
             "n_rows": out.height,
             "n_columns": out.width,

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from nanclean.checks.labels import DOMAINS, domain_mask
-from nanclean.checks.types import parse_number
+from nanclean.checks.types import parse_number, target_expr
 from nanclean.dtypes import float_info
 from nanclean.errors import ColumnError, PolicyError, format_rows
 from nanclean.findings import (
@@ -62,7 +62,7 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
     """Cast the input's columns the way the plan expects; refuse missing columns."""
     schema = frame.lazy.collect_schema()
     needed = list(plan.input_columns) + ([plan.target] if plan.target else [])
-    missing = [c for c in needed if c not in schema]
+    missing = [c for c in plan.input_columns if c not in schema]
     if missing:
         raise ColumnError(
             f"The data to transform lacks {len(missing)} column(s) the cleaner was "
@@ -90,10 +90,8 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
             casts.append(parse_number(c)[0].alias(c))
         else:
             casts.append(pl.col(c).cast(pl.Float64))
-    if plan.target:
-        from nanclean.checks.types import _target_expr
-
-        casts.append(_target_expr(plan.target, schema[plan.target], plan.label_map))
+    if plan.target and plan.target in schema:  # new data may come without labels
+        casts.append(target_expr(plan.target, schema[plan.target], plan.label_map))
     return frame.lazy.with_columns(casts), findings
 
 

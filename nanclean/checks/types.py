@@ -26,7 +26,7 @@ from nanclean.errors import (
 from nanclean.findings import Finding, FindingKind, Severity
 from nanclean.frame import ROW_ID, Frame, collect
 
-__all__ = ["MISSING_TOKENS", "Columns", "classify", "parse_number"]
+__all__ = ["MISSING_TOKENS", "Columns", "classify", "parse_number", "target_expr"]
 
 MISSING_TOKENS = ("", "na", "n/a", "null", "none", "nil", "-", "?", "#n/a", "missing")
 NUMERIC_SHARE = 0.5  # a string column is numeric when more than half its cells parse
@@ -118,7 +118,7 @@ def classify(
                 )
             )
     if target is not None:
-        lazy = lazy.with_columns(_target_expr(target, schema[target], label_map or {}))
+        lazy = lazy.with_columns(target_expr(target, schema[target], label_map or {}))
     features = [c for c in frame.columns if c != target and c not in non_numeric]
     if not features:
         raise NoNumericColumnsError(
@@ -130,7 +130,7 @@ def classify(
     return Columns(lazy, features, target, non_numeric, coerced, findings)
 
 
-def _target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> pl.Expr:
+def target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> pl.Expr:
     y = pl.col(target)
     if label_map:
         if _is_numeric(dtype) or dtype == pl.Boolean:
