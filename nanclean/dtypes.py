@@ -54,3 +54,11 @@ FLOAT32_EXACT_INT = 2.0**24
 
 def float_info(dtype: str) -> FloatInfo:
     return DTYPES[dtype]
+
+
+def negligible_spread(spread: float, magnitude: float) -> bool:
+    """True when a column's spread is invisible in float32: below its resolution
+    at the column's magnitude, or below its smallest normal number. Scaling such
+    a column would divide by (almost) zero."""
+    f32 = DTYPES["float32"]
+    return spread <= max(f32.eps * magnitude, f32.tiny)

@@ -14,15 +14,16 @@ import numpy as np
 from nanclean.checks import outliers
 from nanclean.checks.denominators import tolerance
 from nanclean.config import ColumnPolicy
-from nanclean.dtypes import float_info
-from nanclean.errors import PolicyError, format_rows
+from nanclean.dtypes import negligible_spread
+from nanclean.errors import NoNumericColumnsError, PolicyError, format_rows
 from nanclean.plan import ColumnPlan, EncodingPlan, Plan
 from nanclean.scan import ScanState
-from nanclean.stats import Profile
+from nanclean.stats import Profile, quantile_sorted
 
 __all__ = ["fit_column", "fit_plan"]
 
 MAX_CATEGORIES = 1000
+_F64_MAX = float(np.finfo(np.float64).max)
 
 
 def fit_column(
@@ -82,9 +83,9 @@ def fit_column(
 
 def _fill(kept: np.ndarray, policy: ColumnPolicy) -> float | None:
     if policy.impute == "median":
-        return float(np.median(kept))
+        return quantile_sorted(kept, 0.5)
     if policy.impute == "mean":
-        return float(np.mean(kept))
+        return _mean_std(kept)[0]
     if policy.impute == "constant":
         return float(policy.fill_value)
     if policy.impute == "most_frequent":
@@ -105,8 +106,8 @@ def _fit_scale(
     centered but not divided (``constant="keep_unscaled"``), or dropped.
     """
     magnitude = float(np.max(np.abs(kept)))
-    spread = float(kept.max() - kept.min())
-    if spread <= float_info("float32").eps * magnitude:
+    spread = _difference(float(kept.max()), float(kept.min()))
+    if negligible_spread(spread, magnitude):
         plan.unscaled = "constant"
         if policy.scale != "none":
             plan.center = float(kept[0])  # centered, so the value fits any dtype
@@ -114,15 +115,30 @@ def _fit_scale(
     if policy.scale == "none":
         return
     if policy.scale == "standard":
-        plan.center, plan.scale_by = float(kept.mean()), float(kept.std())
+        plan.center, plan.scale_by = _mean_std(kept)
     elif policy.scale == "robust":
-        q25, q50, q75 = np.quantile(kept, [0.25, 0.5, 0.75])
-        plan.center = float(q50)
-        plan.scale_by = float(q75 - q25) or float(kept.std())
+        q25, q50, q75 = (quantile_sorted(kept, q) for q in (0.25, 0.5, 0.75))
+        plan.center = q50
+        plan.scale_by = _difference(q75, q25) or _mean_std(kept)[1]
     else:  # minmax
         plan.center, plan.scale_by = float(kept.min()), spread
-    if not plan.scale_by > 0:
+    if negligible_spread(plan.scale_by, 0.0):  # zero, or a subnormal divisor
         plan.scale_by, plan.unscaled = 1.0, "zero spread"
+
+
+def _difference(a: float, b: float) -> float:
+    """a - b, clamped to float64's range (1e308 - -1e308 would be inf)."""
+    with np.errstate(over="ignore"):
+        return float(min(a - b, _F64_MAX))
+
+
+def _mean_std(values: np.ndarray) -> tuple[float, float]:
+    """Mean and std without overflow: computed on values divided by max |x|."""
+    m = float(np.max(np.abs(values)))
+    if m == 0:
+        return 0.0, 0.0
+    scaled = values / m
+    return float(np.mean(scaled) * m), float(min(np.std(scaled) * m, _F64_MAX))
 
 
 def encoding(name: str, method: str, values: list[Any]) -> EncodingPlan:
@@ -154,8 +170,8 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
         constant = (
             s.min is not None
             and s.max is not None
-            and (
-                s.max - s.min <= float_info("float32").eps * max(abs(s.min), abs(s.max))
+            and negligible_spread(
+                s.max / 2 - s.min / 2, max(abs(s.min), abs(s.max)) / 2
             )
         )
         if constant and policy.constant == "drop":
@@ -192,6 +208,14 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
             )
         else:
             encodings.append(encoding(c, cfg.non_numeric, categories.get(c, [])))
+    if not plans and not encodings:
+        reasons = ", ".join(f"{c!r} ({why})" for c, why in dropped.items())
+        raise NoNumericColumnsError(
+            f"Every feature column would be dropped: {reasons}. There is nothing left "
+            "to train on. Fix: provide numeric features with values, or set "
+            "impute='constant' (for all-missing columns), constant='keep_unscaled', "
+            "non_numeric='ordinal'."
+        )
     kept = {p.name: p for p in plans}
     encoded = {e.name: e for e in encodings}
     derived = set(cfg.ratios)

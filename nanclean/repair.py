@@ -178,7 +178,10 @@ def _column(
         masks.append(_Mask(name, missing_now, drop="missing"))
     else:
         masks.append(_Mask(name, missing_now, error="impute='error'"))
-    out = (out - cp.center) / cp.scale_by
+    # (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
+    # a multiplication (polars may turn a division by a literal into one, in
+    # some kernels and not others: the result must not depend on the batch)
+    out = (out * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
     dmax = float_info(plan.dtype).max
     overflow = (out.abs() > dmax).fill_null(False)
     if plan.dtype_overflow == "clip":

@@ -297,7 +297,7 @@ def _suspect_denominators(
     all_rows = np.unique(np.concatenate([r for r, _ in bad.values()]))
     hits = collect(
         cols.lazy.filter(
-            pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32)))
+            pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32)).implode())
         ).select(
             pl.col(ROW_ID),
             *(

@@ -70,7 +70,9 @@ def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
                 a = (cp.outlier_low - cp.center) / cp.scale_by
                 b = (cp.outlier_high - cp.center) / cp.scale_by
                 slack = 1e-6 * max(abs(a), abs(b), 1.0)
-                low, high = max(min(a, b) - slack, -dmax), min(max(a, b) + slack, dmax)
+                # the dtype guard clips after scaling: clamp both bounds into its range
+                low = float(np.clip(min(a, b) - slack, -dmax, dmax))
+                high = float(np.clip(max(a, b) + slack, -dmax, dmax))
         columns[name] = pa.Column(
             store,
             nullable=False,

@@ -28,6 +28,7 @@ __all__ = ["Profile", "profile_columns", "sample_mask"]
 
 _QUANTILES = {"q01": 0.01, "q25": 0.25, "q75": 0.75, "q99": 0.99}
 _INF = float("inf")
+_F64_MAX = float(np.finfo(np.float64).max)
 _WEYL = 2654435761  # 2^32 / golden ratio: consecutive ids spread evenly over [0, 2^32)
 
 
@@ -188,14 +189,23 @@ def profile_columns(
     return out
 
 
-def _quantile(sorted_values: np.ndarray, q: float) -> float:
+def quantile_sorted(sorted_values: np.ndarray, q: float) -> float:
     """Linear interpolation between closest ranks (numpy's and polars' default)."""
     pos = q * (len(sorted_values) - 1)
     lo = int(np.floor(pos))
     hi = min(lo + 1, len(sorted_values) - 1)
-    return float(
-        sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
-    )
+    frac = pos - lo  # a weighted sum: hi - lo would overflow for ±1e308
+    return float(sorted_values[lo] * (1 - frac) + sorted_values[hi] * frac)
+
+
+def median_unsorted(values: np.ndarray) -> float:
+    """The median by selection, averaging the middle pair without overflow."""
+    n = len(values)
+    k = n // 2
+    if n % 2:
+        return float(np.partition(values, k)[k])
+    part = np.partition(values, [k - 1, k])
+    return float(part[k - 1] / 2 + part[k] / 2)
 
 
 def _robust(
@@ -205,17 +215,19 @@ def _robust(
     request, the median of |x| over nonzero values and whether all are integers)."""
     if len(values) == 0:
         return {}
-    out = {k: _quantile(values, q) for k, q in _QUANTILES.items()}
-    out.update({f"q={q!r}": _quantile(values, q) for q in extra})
-    median = _quantile(values, 0.5)
-    dev = np.abs(values - median)
+    out = {k: quantile_sorted(values, q) for k, q in _QUANTILES.items()}
+    out.update({f"q={q!r}": quantile_sorted(values, q) for q in extra})
+    median = quantile_sorted(values, 0.5)
+    with np.errstate(over="ignore"):  # |x - median| may exceed float64 near ±1.8e308
+        dev = np.minimum(np.abs(values - median), _F64_MAX)
     out["median"] = median
-    out["mad"] = float(np.median(dev))
-    out["mean_ad"] = float(dev.mean())
+    out["mad"] = median_unsorted(dev)
+    top = float(dev.max())  # scaled by the largest: the sum must not overflow
+    out["mean_ad"] = float(np.mean(dev / top) * top) if top > 0 else 0.0
     if magnitude:
         nonzero = np.abs(values[values != 0])
         if len(nonzero):
-            out["abs_median"] = float(np.median(nonzero))
+            out["abs_median"] = median_unsorted(nonzero)
     if integrality:
         out["int"] = float(bool(np.all(values == np.round(values))))
     return out
@@ -236,15 +248,20 @@ def histogram(
         return None
     if low == high:
         return {"scale": "linear", "edges": [low, high], "counts": [len(values)]}
-    q01, q99 = _quantile(values, 0.01), _quantile(values, 0.99)
-    s = (q99 - q01) or (high - low) / bins
-    symlog = (high - low) > 50 * s
-    if symlog:
-        t_lo, t_hi = _symlog(np.array([low, high]), s)
-        edges = _symlog_inverse(np.linspace(t_lo, t_hi, bins + 1), s)
-        edges[0], edges[-1] = low, high
-    else:
-        edges = np.linspace(low, high, bins + 1)
+    q01, q99 = quantile_sorted(values, 0.01), quantile_sorted(values, 0.99)
+    half_span = high / 2 - low / 2  # halves: high - low overflows near ±1.8e308
+    s = (q99 / 2 - q01 / 2) * 2 or half_span * 2 / bins
+    symlog = not np.isfinite(s) or half_span > 25 * s
+    with np.errstate(over="ignore", invalid="ignore"):
+        if symlog:
+            s = s if np.isfinite(s) and s > 0 else 1.0
+            t_lo, t_hi = _symlog(np.array([low, high]), s)
+            edges = _symlog_inverse(np.linspace(t_lo, t_hi, bins + 1), s)
+        else:
+            edges = low + np.linspace(0.0, 1.0, bins + 1) * (half_span * 2)
+    edges = np.clip(np.nan_to_num(edges, nan=low), low, high)
+    edges[0], edges[-1] = low, high
+    edges = np.maximum.accumulate(edges)
     counts, _ = np.histogram(np.clip(values, low, high), bins=edges)
     return {
         "scale": "symlog" if symlog else "linear",

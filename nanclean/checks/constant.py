@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nanclean.checks.base import fmt
-from nanclean.dtypes import float_info
+from nanclean.dtypes import negligible_spread
 from nanclean.findings import Finding, FindingKind, Severity
 from nanclean.stats import Profile
 
@@ -32,7 +32,7 @@ def findings(column: str, profile: Profile) -> list[Finding]:
             )
         ]
     magnitude = max(abs(s.min), abs(s.max))
-    if s.max - s.min <= float_info("float32").eps * magnitude:
+    if negligible_spread(s.max / 2 - s.min / 2, magnitude / 2):
         return [
             Finding(
                 FindingKind.NEAR_CONSTANT,
@@ -41,7 +41,8 @@ def findings(column: str, profile: Profile) -> list[Finding]:
                 s.finite,
                 s.finite / s.count,
                 f"Column {column!r} is near-constant: its range {fmt(s.max - s.min)} is "
-                f"below float32's resolution at its magnitude {fmt(magnitude)}, so in "
+                f"below float32's resolution at its magnitude {fmt(magnitude)} (or its "
+                "smallest normal number), so in "
                 f"float32 it is constant and scaling divides by ~0. {fix}",
                 details={"min": s.min, "max": s.max},
             )

@@ -8,6 +8,8 @@ handful of extreme cells cannot move.
 
 from __future__ import annotations
 
+import numpy as np
+
 from nanclean.checks.base import Flag, fmt, num
 from nanclean.config import ColumnPolicy
 from nanclean.findings import FindingKind, Severity
@@ -15,12 +17,26 @@ from nanclean.stats import Profile
 
 __all__ = ["EXTREME", "bounds", "flags"]
 
+_F64_MAX = float(np.finfo(np.float64).max)
+
 #: A cell this many robust standard deviations from the median is an error (D5).
 EXTREME = 1e6
 
 
 def bounds(profile: Profile, policy: ColumnPolicy) -> tuple[float, float] | None:
-    """The [low, high] range outside which a finite cell is an outlier, or None."""
+    """The [low, high] range outside which a finite cell is an outlier, or None.
+
+    Bounds are finite: near ±1.8e308 they are clamped to float64's range.
+    """
+    b = _raw_bounds(profile, policy)
+    if b is None or np.isnan(b[0]) or np.isnan(b[1]):
+        return None
+    return float(np.clip(b[0], -_F64_MAX, _F64_MAX)), float(
+        np.clip(b[1], -_F64_MAX, _F64_MAX)
+    )
+
+
+def _raw_bounds(profile: Profile, policy: ColumnPolicy) -> tuple[float, float] | None:
     s = profile.stats
     k = policy.threshold
     method = policy.outliers
