@@ -138,7 +138,7 @@ def _mean_std(values: np.ndarray) -> tuple[float, float]:
     if m == 0:
         return 0.0, 0.0
     scaled = values / m
-    return float(np.mean(scaled) * m), float(min(np.std(scaled) * m, _F64_MAX))
+    return float(np.mean(scaled) * m), min(float(np.std(scaled)) * m, _F64_MAX)
 
 
 def encoding(name: str, method: str, values: list[Any]) -> EncodingPlan:

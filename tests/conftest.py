@@ -1,28 +1,23 @@
 """Shared fixtures: every behaviour is checked on every input kind.
 
-``make_input`` is parametrized over the kinds nanclean accepts. A test builds
-one *reference* polars frame and asks the fixture for the same data as the
-kind under test; the returned :class:`Input` says how that kind names the
-columns (numpy has no names: ``x0, x1, …``) and whether it can keep null and
-NaN apart (a pandas frame with numpy dtypes and a numpy array cannot: a null
-becomes NaN there, which is what the user's data then holds).
+``make_input`` is parametrized over the kinds nanclean accepts (see
+``helpers.convert``): a test builds one reference polars frame and gets the
+same data as the kind under test.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import polars as pl
 import pytest
+from helpers import KINDS, Input, convert
 from hypothesis import HealthCheck, settings
 
 # --- hypothesis -----------------------------------------------------------------
-
+# "dev" keeps `make test` fast; CI (env CI set) runs five times as many examples.
 settings.register_profile(
     "dev",
     max_examples=40,
@@ -38,132 +33,16 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
-# --- input kinds ----------------------------------------------------------------
-
-KINDS = (
-    "polars",
-    "polars_lazy",
-    "pandas",
-    "pandas_nullable",
-    "numpy",
-    "arrow",
-)
-#: Kinds in which a null cell can only be stored as NaN.
-MERGES_NULL = frozenset({"pandas", "numpy"})
-
-
-@dataclass
-class Input:
-    """The reference data as one input kind.
-
-    Attributes
-    ----------
-    kind : str
-        One of :data:`KINDS`.
-    data : object
-        What is handed to ``nanclean.scan``.
-    names : dict of str to str
-        Reference column name → the column's name as the scan reports it.
-    reference : polars.DataFrame
-        The reference frame as this kind holds it (nulls turned NaN in the
-        float columns of the kinds in :data:`MERGES_NULL`).
-    """
-
-    kind: str
-    data: Any
-    names: dict[str, str]
-    reference: pl.DataFrame
-
-    @property
-    def merges_null(self) -> bool:
-        return self.kind in MERGES_NULL
-
-    def col(self, name: str) -> str:
-        return self.names[name]
-
-
-def _nulls_to_nan(ref: pl.DataFrame) -> pl.DataFrame:
-    """What a numpy-backed container holds: a null in a numeric column is NaN."""
-    return ref.with_columns(
-        pl.col(c).cast(pl.Float64).fill_null(float("nan"))
-        for c, t in ref.schema.items()
-        if t.is_numeric() and ref[c].null_count()
-    )
-
-
-def _nullable_series(s: pl.Series) -> pd.Series:
-    """A pandas nullable (masked) column that keeps NaN and pd.NA apart."""
-    if s.dtype.is_float():
-        values = s.fill_null(0.0).to_numpy().astype(np.float64)
-        mask = s.is_null().to_numpy()
-        return pd.Series(pd.arrays.FloatingArray(values, mask), name=s.name)
-    if s.dtype.is_integer():
-        values = s.fill_null(0).to_numpy().astype(np.int64)
-        mask = s.is_null().to_numpy()
-        return pd.Series(pd.arrays.IntegerArray(values, mask), name=s.name)
-    return s.to_pandas()
-
-
-def convert(ref: pl.DataFrame, kind: str, index: Any = None) -> Input:
-    """``ref`` as input ``kind`` (``index``: pandas row labels, pandas kinds only)."""
-    names = {c: c for c in ref.columns}
-    if kind == "polars":
-        return Input(kind, ref.clone(), names, ref)
-    if kind == "polars_lazy":
-        return Input(kind, ref.lazy(), names, ref)
-    if kind == "arrow":
-        return Input(kind, ref.to_arrow(), names, ref)
-    if kind == "pandas":
-        pdf = ref.to_pandas()
-        if index is not None:
-            pdf.index = index
-        return Input(kind, pdf, names, _nulls_to_nan(ref))
-    if kind == "pandas_nullable":
-        pdf = pd.concat([_nullable_series(ref[c]) for c in ref.columns], axis=1)
-        if index is not None:
-            pdf.index = index
-        return Input(kind, pdf, names, ref)
-    if kind == "numpy":
-        if not all(t.is_numeric() for t in ref.dtypes):
-            raise ValueError("a numpy input holds numeric reference frames only")
-        array = ref.select(pl.all().cast(pl.Float64)).to_numpy()
-        names = {c: f"x{i}" for i, c in enumerate(ref.columns)}
-        return Input(kind, array, names, _nulls_to_nan(ref))
-    raise ValueError(kind)
-
-
 @pytest.fixture(params=KINDS)
 def input_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
-def make_input(input_kind: str) -> Callable[[pl.DataFrame], Input]:
+def make_input(input_kind: str) -> Callable[..., Input]:
     """Build the kind under test from a reference polars frame."""
 
-    def make(ref: pl.DataFrame) -> Input:
-        return convert(ref, input_kind)
+    def make(ref: pl.DataFrame, *, index: Any = None) -> Input:
+        return convert(ref, input_kind, index=index)
 
     return make
-
-
-def found(report: Any) -> set[tuple[str, str, tuple[Any, ...], int, str]]:
-    """(kind, column, rows, count, severity) of every finding, for comparisons."""
-    return {
-        (f.kind.value, f.column, tuple(f.rows), f.count, f.severity.value)
-        for f in report.findings
-    }
-
-
-def one(report: Any, kind: str, column: str) -> Any:
-    """The single finding of ``kind`` on ``column`` (fails if there is not one)."""
-    matches = [f for f in report.findings if f.kind == kind and f.column == column]
-    kinds = sorted((f.kind.value, f.column) for f in report.findings)
-    assert len(matches) == 1, f"expected one {kind} on {column!r}; got {kinds}"
-    return matches[0]
-
-
-def kinds_of(report: Any, column: str | None = None) -> set[str]:
-    return {
-        f.kind.value for f in report.findings if column is None or f.column == column
-    }
