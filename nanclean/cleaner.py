@@ -381,6 +381,7 @@ def _audit(
             "dtype": plan.dtype,
             "rows_dropped": frame.n_rows - out.height,
             "columns": plan.output_columns,
+            "plan": plan.to_dict(),
         },
         meta=before.meta,
     )

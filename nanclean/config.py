@@ -294,7 +294,7 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
         if value not in CHOICES[key]:
             hint = closest(str(value), CHOICES[key])
             raise ConfigError(
-                f"Config key {where}{key!r} must be one of "
+                f"Config key '{where}{key}' must be one of "
                 f"{', '.join(repr(c) for c in CHOICES[key])}; got {value!r}.{hint}"
             )
     elif key in _TYPES:
@@ -305,7 +305,7 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
                 "null" if t is type(None) else t.__name__ for t in types
             )
             raise ConfigError(
-                f"Config key {where}{key!r} must be {expected}; got {value!r} "
+                f"Config key '{where}{key}' must be {expected}; got {value!r} "
                 f"({type(value).__name__})."
             )
 

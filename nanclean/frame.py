@@ -112,6 +112,8 @@ def read(
     format : str, optional
         File format, when the extension does not tell it.
     """
+    if isinstance(data, Frame):  # already read (e.g. by the CLI, with format=)
+        return data
     kind, lazy, labels, index, source = _to_lazy(data, columns, format)
     names = lazy.collect_schema().names()
     _check_names(names)

@@ -86,7 +86,8 @@ class AuditReport:
     after : dict of str to ColumnStats
         Statistics of the output columns (empty after a scan).
     output : dict
-        Description of the output (rows, columns, dtype, dropped rows).
+        Description of the output (rows, columns, dtype, dropped rows, and
+        ``plan``: the fitted Plan as a dict).
     """
 
     findings: list[Finding] = field(default_factory=list)
