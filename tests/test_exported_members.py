@@ -1,0 +1,68 @@
+"""The public surface: every name in ``__all__`` exists; no heavy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nanclean
+
+
+def test_all_names_exist():
+    for name in nanclean.__all__:
+        assert hasattr(nanclean, name), name
+        member = getattr(nanclean, name)
+        assert member is not None, name
+
+
+def test_all_is_sorted_and_unique():
+    assert nanclean.__all__ == sorted(nanclean.__all__)
+    assert len(set(nanclean.__all__)) == len(nanclean.__all__)
+
+
+def test_public_classes_belong_to_nanclean():
+    for name in nanclean.__all__:
+        module = getattr(getattr(nanclean, name), "__module__", "nanclean")
+        assert module.startswith("nanclean"), (name, module)
+
+
+def test_scan_api_is_exported():
+    for name in ("scan", "AuditReport", "CleanConfig", "Finding", "FindingKind"):
+        assert name in nanclean.__all__
+    assert {"NancleanError", "NancleanWarning", "Severity", "ColumnStats"} <= set(
+        nanclean.__all__
+    )
+
+
+def test_finding_kinds_are_stable_snake_case():
+    for kind in nanclean.FindingKind:
+        assert kind.value == kind.name.lower()
+        assert kind.value.replace("_", "").isalnum()
+    assert nanclean.FindingKind("pos_inf") is nanclean.FindingKind.POS_INF
+    assert [s.value for s in nanclean.Severity] == ["error", "warning", "info"]
+
+
+def test_import_does_not_pull_in_training_frameworks():
+    code = (
+        "import json, sys, nanclean; "
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('torch', 'keras', 'tensorflow', 'jax'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == []
+
+
+def test_scan_does_not_pull_in_training_frameworks():
+    code = (
+        "import json, sys, polars as pl, nanclean; "
+        "nanclean.scan(pl.DataFrame({'a': [1.0, float('inf')]})); "
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('torch', 'keras', 'tensorflow'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == []
