@@ -14,6 +14,7 @@ from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.scan import scan
 from nanclean.schema import load_schema, save_schema
+from nanclean.sklearn import NanCleaner
 
 __all__ = [
     "Action",
@@ -25,6 +26,7 @@ __all__ = [
     "ColumnStats",
     "Finding",
     "FindingKind",
+    "NanCleaner",
     "NancleanError",
     "NancleanWarning",
     "Plan",

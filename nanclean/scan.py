@@ -1,16 +1,19 @@
 """scan: find every data-side cause of a NaN loss, by column and by row.
 
-Two passes over the data, each one parallel polars query: the statistics
+Two passes over the data, each made of parallel polars queries: the statistics
 pass (``stats.profile_columns``) and the flag pass, which collects the count
-and the row ids of every cell a detector flags. A third, small query runs only
-when a column has inf or extreme cells and another column has zeros: it reads
-just those rows to find the suspected denominator.
+and the row ids of every cell a detector flags. The statistics pass already
+returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
+other detectors. A frame in memory is queried in batches of columns, which
+keeps the temporary copies small. A third, small query runs only when a column
+has inf or extreme cells and another column has zeros: it reads just those
+rows of the zero-holding columns to find the suspected denominator.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from typing import Any
 
@@ -32,9 +35,9 @@ from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ConfigError, closest
 from nanclean.findings import Finding, FindingKind
-from nanclean.frame import ROW_ID, Frame, collect, read
+from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
 from nanclean.report.model import AuditReport
-from nanclean.stats import Profile, profile_columns
+from nanclean.stats import Profile, column_batches, profile_columns
 
 __all__ = ["ScanState", "run_scan", "scan"]
 
@@ -46,6 +49,10 @@ _SELF_DESCRIBING: dict[FindingKind, Any] = {
     FindingKind.POS_INF: float("inf"),
     FindingKind.NEG_INF: float("-inf"),
 }
+# Flags whose rows the statistics pass already returned (Profile.rows_where).
+_FROM_PROFILE = (FindingKind.NAN, FindingKind.POS_INF, FindingKind.NEG_INF)
+# Inputs that are cheap to query more than once (not a lazy file scan).
+_IN_MEMORY = (InputKind.POLARS, InputKind.PANDAS, InputKind.NUMPY, InputKind.ARROW)
 
 
 @dataclass
@@ -115,6 +122,7 @@ def run_scan(
             f"{closest(str(loss), list(labels.DOMAINS))}"
         )
     cols = classify(frame, target=target, label_map=cfg.label_map)
+    data = _materialized(frame, cols)
     _check_config_columns(cfg, cols)
     numeric = cols.numeric
     quantiles = {
@@ -123,7 +131,7 @@ def run_scan(
         if cfg.policy(c).outliers == "quantile"
     }
     profiles = profile_columns(
-        cols.lazy,
+        data.lazy,
         numeric,
         dtypes={c: frame.schema[c] for c in numeric},
         n_rows=frame.n_rows,
@@ -135,6 +143,7 @@ def run_scan(
             [den for _, den in cfg.ratios.values()] + list(cfg.reciprocal_inputs)
         ),
         source=frame.source,
+        in_memory=frame.kind in _IN_MEMORY,
     )
     findings = list(cols.findings)
     flags: list[Flag] = []
@@ -165,9 +174,9 @@ def run_scan(
         for c in cols.features
         if denominators.is_candidate(profiles[c])
     }
-    found, rows, zero_counts = _run_flags(frame, cols, flags, candidates)
+    found, rows, zero_counts = _run_flags(frame, data, flags, candidates, profiles)
     findings += found
-    findings += _suspect_denominators(frame, cols, cfg, rows, candidates, zero_counts)
+    findings += _suspect_denominators(frame, data, cfg, rows, candidates, zero_counts)
     order = {c: i for i, c in enumerate(frame.columns + list(cfg.ratios))}
     findings.sort(
         key=lambda f: (
@@ -202,40 +211,65 @@ def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
             )
 
 
+def _materialized(frame: Frame, cols: Columns) -> Columns:
+    """``cols`` with its frame computed once when the input is in memory: the row
+    id and any coerced column then exist before the batches of the statistics
+    and flag passes (zero-copy for the columns that are unchanged)."""
+    if frame.kind not in _IN_MEMORY:
+        return cols
+    needed = [ROW_ID, *cols.numeric]
+    return replace(cols, lazy=collect(cols.lazy.select(needed), frame.source).lazy())
+
+
 def _run_flags(
     frame: Frame,
     cols: Columns,
     flags: list[Flag],
     candidates: dict[str, float],
+    profiles: dict[str, Profile],
 ) -> tuple[list[Finding], dict[tuple[FindingKind, str], np.ndarray], dict[str, int]]:
     """The flag pass: count and row ids of every flag, zero counts of candidates."""
-    exprs: list[pl.Expr] = []
+    known = {
+        i: profiles[flag.column].rows_where(_SELF_DESCRIBING[flag.kind])
+        for i, flag in enumerate(flags)
+        if flag.kind in _FROM_PROFILE and flag.column in profiles
+    }
+    by_column: dict[str, list[pl.Expr]] = {}
     for i, flag in enumerate(flags):
+        if i in known:
+            continue
+        exprs = by_column.setdefault(flag.column, [])
         exprs.append(pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"))
         if flag.kind not in _SELF_DESCRIBING:
             values = flag.values if flag.values is not None else pl.col(flag.column)
             exprs.append(
                 values.filter(flag.mask).head(5).implode().alias(f"{i}:examples")
             )
-    exprs += [
-        denominators.near_zero(c, tol).sum().alias(f"nz:{c}")
-        for c, tol in candidates.items()
-    ]
-    if not exprs:
-        return [], {}, {}
-    result = collect(cols.lazy.select(exprs), frame.source)
+    for c, tol in candidates.items():
+        by_column.setdefault(c, []).append(
+            denominators.near_zero(c, tol).sum().alias(f"nz:{c}")
+        )
+    result: dict[str, pl.Series] = {}
+    in_memory = frame.kind in _IN_MEMORY
+    for batch in column_batches(list(by_column), frame.n_rows, in_memory):
+        query = cols.lazy.select(e for c in batch for e in by_column[c])
+        result.update(collect(query, frame.source).to_dict())
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
         # read the id lists as arrays: never through Python lists (millions of ids)
-        ids = result.get_column(f"{i}:rows")[0].to_numpy().astype(np.int64)
+        ids = (
+            known[i]
+            if i in known
+            else result[f"{i}:rows"][0].to_numpy().astype(np.int64)
+        )
         if len(ids) == 0:
             continue
         rows[(flag.kind, flag.column)] = ids
         key = f"{i}:examples"
         shown = (
-            result.get_column(key)[0].to_list()
-            if key in result.columns
+            result[key][0].to_list()
+            if key in result
             else _SELF_DESCRIBING.get(flag.kind)
         )
         if not isinstance(shown, list):
@@ -255,7 +289,7 @@ def _run_flags(
                 labels=frame.labels,
             )
         )
-    zero_counts = {c: int(result.get_column(f"nz:{c}")[0]) for c in candidates}
+    zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
     return findings, rows, zero_counts
 
 
@@ -288,30 +322,29 @@ def _suspect_denominators(
                 if len(neg) and not len(pos)
                 else "±inf"
             )
-            bad[c] = (np.union1d(pos, neg), what)
+            bad[c] = (np.sort(np.concatenate([pos, neg])), what)  # disjoint sets
         elif (FindingKind.OUTLIER, c) in rows:
             bad[c] = (rows[(FindingKind.OUTLIER, c)], "an extreme outlier")
     live = [d for d, n in zero_counts.items() if n > 0]
     if not bad or not live:
         return []
-    all_rows = np.unique(np.concatenate([r for r, _ in bad.values()]))
-    hits = collect(
-        cols.lazy.filter(
-            pl.col(ROW_ID).is_in(pl.lit(pl.Series(all_rows, dtype=pl.UInt32)).implode())
-        ).select(
-            pl.col(ROW_ID),
-            *(
-                denominators.near_zero(d, candidates[d]).fill_null(False).alias(d)
-                for d in live
-            ),
-        ),
-        frame.source,
+    in_any = np.zeros(frame.n_rows, dtype=bool)
+    for r, _ in bad.values():
+        in_any[r] = True
+    all_rows = np.flatnonzero(in_any)  # sorted, unique
+    # Gather just those rows of the zero-holding columns (row ids are positions).
+    at = pl.Series(all_rows, dtype=pl.UInt32)
+    gathered = collect(
+        cols.lazy.select(pl.col(d).gather(at) for d in live), frame.source
     )
-    row_ids = hits[ROW_ID].to_numpy().astype(np.int64)
+    hits = gathered.select(
+        denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
+    )
+    near_zero = {d: hits[d].to_numpy() for d in live}
     out = []
     for c, (bad_rows, what) in bad.items():
-        in_bad = np.isin(row_ids, bad_rows)
-        overlaps = {d: int(hits[d].to_numpy()[in_bad].sum()) for d in live if d != c}
+        at_bad = np.searchsorted(all_rows, bad_rows)  # bad_rows ⊆ all_rows, sorted
+        overlaps = {d: int(near_zero[d][at_bad].sum()) for d in live if d != c}
         f = denominators.suspected(
             c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -162,12 +163,53 @@ class AuditReport:
             }
         )
 
-    def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        """Strict JSON (no NaN / Infinity tokens); also written to ``path`` if given."""
-        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+    def to_json(
+        self,
+        path: str | Path | None = None,
+        *,
+        indent: int | None = 2,
+        timestamp: bool = False,
+    ) -> str:
+        """Strict JSON (no NaN / Infinity tokens); also written to ``path`` if given.
+
+        The document is :meth:`to_dict` (every offending row label included)
+        plus the ``verdict`` (safe to train in float32? in float16?) and the
+        input's ``fingerprint``; its structure is described by the JSON Schema
+        ``nanclean/report/audit.schema.json``. With ``timestamp=True`` a
+        ``run`` entry records when and how long; without it the same input and
+        config give byte-identical JSON.
+        """
+        from nanclean.report.summary import fingerprint, run_info, verdict
+
+        data = self.to_dict()
+        data["verdict"] = json_safe(verdict(self))
+        data["fingerprint"] = fingerprint(self)
+        if timestamp:
+            data["run"] = run_info(self)
+        text = _dumps(data, indent)
         if path is not None:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
+
+    def to_html(
+        self, path: str | Path | None = None, *, timestamp: bool = False
+    ) -> str:
+        """One self-contained HTML file (inline CSS and SVG, no network access).
+
+        Returns the HTML and also writes it to ``path`` if given. Without
+        ``timestamp`` the same input and config give byte-identical HTML.
+        """
+        from nanclean.report.html import render_html
+
+        text = render_html(self, timestamp=timestamp)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def _repr_html_(self) -> str:
+        from nanclean.report.html import render_html
+
+        return render_html(self, fragment=True)
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -189,9 +231,48 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) is int for v in value):  # row labels: millions, all plain
+            return list(value)
         return [json_safe(v) for v in value]
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return json_safe(value.item())
     if isinstance(value, str | int | bool) or value is None:
         return value
     return str(value)
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000nanclean:(\d+)"')
+
+
+def _dumps(data: dict[str, Any], indent: int | None) -> str:
+    """JSON text; with ``indent``, lists of plain values stay on one line.
+
+    Row-label lists can hold millions of entries: one line each would double
+    the file and make it unreadable. Each such list is swapped for a
+    placeholder, the document is indented, then the placeholders are replaced
+    by the compact lists (falling back to plain indentation should a
+    placeholder ever collide with a string in the data).
+    """
+    if indent is None:
+        return json.dumps(data, allow_nan=False)
+    inline: list[str] = []
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            if value and all(
+                v is None or isinstance(v, str | int | float) for v in value
+            ):
+                inline.append(json.dumps(value, allow_nan=False))
+                return f"\x00nanclean:{len(inline) - 1}"
+            return [swap(v) for v in value]
+        return value
+
+    text = json.dumps(swap(data), indent=indent, allow_nan=False)
+    parts = _PLACEHOLDER.split(text)
+    if sorted(int(p) for p in parts[1::2]) != list(range(len(inline))):
+        return json.dumps(data, indent=indent, allow_nan=False)
+    for i in range(1, len(parts), 2):
+        parts[i] = inline[int(parts[i])]
+    return "".join(parts)

@@ -1,0 +1,110 @@
+"""Headless Chromium for the report tests: Debian's chromium, driven by playwright.
+
+Never ``playwright install`` (it downloads a browser): ``make browser`` installs
+Debian's ``chromium`` when it is missing. Without it the tests fail, they do
+not skip. Chromium's profile and caches go to temporary folders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+_LOCAL = ("file:", "data:", "about:", "blob:")
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail(
+            "Chromium is not installed: the browser tests need Debian's `chromium` on "
+            "the PATH. Run `make browser` (it runs apt-get install chromium), never "
+            "`playwright install`."
+        )
+    return path
+
+
+@contextmanager
+def browser() -> Iterator[Any]:
+    """A headless Chromium with its own profile, config and cache folders."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with tempfile.TemporaryDirectory(prefix="nanclean-chromium-") as tmp:
+        env = {
+            **os.environ,
+            "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+            "HOME": tmp,
+        }
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=executable, args=ARGS, env=env)
+            try:
+                yield b
+            finally:
+                b.close()
+
+
+@dataclass
+class Watch:
+    """What a page did: dialogs, requests beyond local files, console errors."""
+
+    dialogs: list[str] = field(default_factory=list)
+    remote: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def page(
+    b: Any, *, width: int = 1280, height: int = 900
+) -> Iterator[tuple[Any, Watch]]:
+    """A page that records dialogs and errors and blocks every non-local request."""
+    context = b.new_context(viewport={"width": width, "height": height})
+    watch = Watch()
+    p = context.new_page()
+
+    def dialog(d: Any) -> None:
+        watch.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(_LOCAL):
+            r.continue_()
+        else:
+            watch.remote.append(url)
+            r.abort()
+
+    p.on("dialog", dialog)
+    p.on("pageerror", lambda e: watch.errors.append(str(e)))
+    p.on(
+        "console", lambda m: watch.errors.append(m.text) if m.type == "error" else None
+    )
+    p.on(
+        "request",
+        lambda r: None if r.url.startswith(_LOCAL) else watch.remote.append(r.url),
+    )
+    context.route("**/*", route)
+    try:
+        yield p, watch
+    finally:
+        context.close()
