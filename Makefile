@@ -32,7 +32,7 @@ lint: venv
 	$(BIN)/mypy
 
 pytest: venv browser
-	KERAS_BACKEND=torch $(BIN)/python -m pytest -q
+	KERAS_BACKEND=torch SCIPY_ARRAY_API=1 $(BIN)/python -m pytest -q
 
 test: lint pytest
 

@@ -15,14 +15,13 @@ the cleaned loss stayed finite and went down.
 
 from __future__ import annotations
 
-import argparse
-import math
 import os
 import sys
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+import compare_losses  # examples/compare_losses.py, beside this file
 import keras  # after KERAS_BACKEND is set
 import pandas as pd
 
@@ -85,33 +84,9 @@ def run(*, short: bool = False, seed: int = 0) -> dict[str, list[float]]:
     }
 
 
-def report(losses: dict[str, list[float]]) -> bool:
-    """Print both curves; True when raw went non-finite and cleaned trained."""
-    raw, cleaned = losses["raw"], losses["cleaned"]
-    print(f"{'epoch':>5}  {'raw loss':>10}  {'cleaned loss':>12}")
-    for i, (a, b) in enumerate(zip(raw, cleaned, strict=True), start=1):
-        print(f"{i:>5}  {a:>10.4f}  {b:>12.4f}")
-    bad = next((i for i, v in enumerate(raw, 1) if not math.isfinite(v)), None)
-    if bad is None:
-        print("raw: the loss stayed finite")
-    else:
-        print(f"raw: the loss became {raw[bad - 1]} at epoch {bad}")
-    finite = all(math.isfinite(v) for v in cleaned)
-    down = cleaned[-1] < cleaned[0]
-    print(
-        f"nanclean: finite at every epoch: {finite}; "
-        f"{cleaned[0]:.4f} → {cleaned[-1]:.4f} ({'down' if down else 'not down'})"
-    )
-    return bad is not None and finite and down
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--short", action="store_true", help="5 epochs instead of 20")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
     print(f"keras {keras.__version__} on the {keras.backend.backend()} backend")
-    return 0 if report(run(short=args.short, seed=args.seed)) else 1
+    return compare_losses.main(__doc__.splitlines()[0], run, argv)
 
 
 if __name__ == "__main__":

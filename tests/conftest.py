@@ -8,6 +8,11 @@ same data as the kind under test.
 from __future__ import annotations
 
 import os
+
+# scikit-learn's array-API estimator checks skip unless scipy sees this before it
+# is first imported; set here so that no check is skipped (Makefile sets it too).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 from collections.abc import Callable
 from typing import Any
 

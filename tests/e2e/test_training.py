@@ -42,6 +42,7 @@ def run_example(
 ) -> tuple[list[float], list[float], str]:
     path = EXAMPLES / name
     monkeypatch.setattr(sys, "argv", [str(path), "--short"])
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # as `python examples/NAME.py` does
     with pytest.raises(SystemExit) as exit_:
         runpy.run_path(str(path), run_name="__main__")
     out = capsys.readouterr().out
