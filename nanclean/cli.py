@@ -33,6 +33,7 @@ from nanclean.errors import (
     NancleanError,
 )
 from nanclean.findings import Severity
+from nanclean.frame import FORMAT_OF_EXTENSION
 from nanclean.report.terminal import Terminal
 
 __all__ = ["app", "main"]
@@ -40,18 +41,8 @@ __all__ = ["app", "main"]
 #: Files larger than this get a progress spinner (unless --quiet).
 LARGE_FILE_BYTES = 50 * 1024 * 1024
 
-_OUTPUT_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".arrow": "ipc",
-    ".ipc": "ipc",
-    ".feather": "ipc",
-    ".json": "json",
-    ".ndjson": "ndjson",
-    ".jsonl": "ndjson",
-}
+# the input extensions, but .txt: a written file's format must be unambiguous
+_OUTPUT_FORMATS = {e: f for e, f in FORMAT_OF_EXTENSION.items() if e != ".txt"}
 
 
 class Loss(StrEnum):

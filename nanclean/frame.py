@@ -31,7 +31,8 @@ __all__ = ["ROW_ID", "Frame", "InputKind", "collect", "read", "restore"]
 #: Name of the 0-based original row position attached to every frame.
 ROW_ID = "__nanclean_row__"
 
-_FILE_FORMATS = {
+#: The file format read for each extension (lower case); --format overrides it.
+FORMAT_OF_EXTENSION = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".txt": "csv",
@@ -44,7 +45,7 @@ _FILE_FORMATS = {
     ".ndjson": "ndjson",
     ".jsonl": "ndjson",
 }
-FILE_FORMATS = tuple(sorted(set(_FILE_FORMATS.values())))
+FILE_FORMATS = tuple(sorted(set(FORMAT_OF_EXTENSION.values())))
 
 
 class InputKind(StrEnum):
@@ -211,11 +212,11 @@ def _check_names(names: list[str]) -> None:
 
 def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
     source = f"file {str(path)!r}"
-    fmt = format or _FILE_FORMATS.get(path.suffix.lower())
+    fmt = format or FORMAT_OF_EXTENSION.get(path.suffix.lower())
     if fmt not in FILE_FORMATS:
         raise UnreadableFileError(
             f"Cannot tell the format of {str(path)!r} from its extension "
-            f"{path.suffix!r}. Use one of {', '.join(sorted(_FILE_FORMATS))}, or pass "
+            f"{path.suffix!r}. Use one of {', '.join(sorted(FORMAT_OF_EXTENSION))}, or pass "
             f"format= one of {', '.join(FILE_FORMATS)}."
         )
     if not path.is_file():

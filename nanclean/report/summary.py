@@ -64,7 +64,9 @@ _DRIFT = {
     FindingKind.DRIFT_NOT_CONSTANT,
 }
 _STATUS_RANK = {"safe": 0, "caution": 1, "unsafe": 2}
-_STAT_FIELDS = (
+# The exact statistics (counted or summed over every row; the fingerprint's too)
+# and the sampled ones (median, quantiles, MAD).
+_EXACT_FIELDS = (
     "count",
     "null",
     "nan",
@@ -72,16 +74,11 @@ _STAT_FIELDS = (
     "neg_inf",
     "zeros",
     "min",
-    "q01",
-    "q25",
-    "median",
-    "q75",
-    "q99",
     "max",
     "mean",
     "std",
-    "mad",
 )
+_STAT_FIELDS = (*_EXACT_FIELDS, "q01", "q25", "median", "q75", "q99", "mad")
 # Statistics that move with the data (x · scale + center) and with its spread (x · scale).
 _LOCATION = ("min", "q01", "q25", "median", "q75", "q99", "max", "mean")
 _SPREAD = ("std", "mad")
@@ -298,21 +295,7 @@ def fingerprint(report: AuditReport) -> str:
     (median, quantiles, histograms) and the config are left out.
     """
     stats = {
-        name: [
-            _round(getattr(s, k))
-            for k in (
-                "count",
-                "null",
-                "nan",
-                "pos_inf",
-                "neg_inf",
-                "zeros",
-                "min",
-                "max",
-                "mean",
-                "std",
-            )
-        ]
+        name: [_round(getattr(s, k)) for k in _EXACT_FIELDS]
         for name, s in report.columns.items()
     }
     payload = {
