@@ -42,6 +42,7 @@ from nanclean.cleaner import clean
 from nanclean.errors import ConfigError, MissingDependencyError
 from nanclean.findings import ActionKind
 from nanclean.frame import ROW_ID, collect, read
+from nanclean.report.text import plural
 
 if TYPE_CHECKING:
     from torch.utils.data import DataLoader
@@ -194,7 +195,7 @@ class TrainingComparison:
         raw, cleaned = self.raw, self.cleaned
         lines = [
             f"Training a small MLP on {self.source} (target {self.target!r}, "
-            f"loss {self.loss!r}, {_plural(self.epochs, 'epoch')}, seed {self.seed}, "
+            f"loss {self.loss!r}, {plural(self.epochs, 'epoch')}, seed {self.seed}, "
             "CPU).",
             "",
             f"1. raw data: {raw.note}",
@@ -202,8 +203,8 @@ class TrainingComparison:
             f"   {_verdict(raw)}",
             f"2. nanclean: {cleaned.note}",
             f"   {cleaned.n_rows} rows × {cleaned.n_features} features; "
-            f"{_plural(self.repaired_cells, 'cell')} repaired, "
-            f"{_plural(len(self.dropped_rows), 'row')} dropped{_rows(self.dropped_rows)}",
+            f"{plural(self.repaired_cells, 'cell')} repaired, "
+            f"{plural(len(self.dropped_rows), 'row')} dropped{_rows(self.dropped_rows)}",
             f"   {_verdict(cleaned)}",
             "",
             f"   {'epoch':>5}  {'raw loss':>12}  {'cleaned loss':>12}",
@@ -510,10 +511,6 @@ def _sorted(labels: set[Any]) -> list[Any]:
         return sorted(labels)
     except TypeError:  # labels of mixed types
         return sorted(labels, key=str)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _rows(rows: list[Any]) -> str:

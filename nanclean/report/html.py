@@ -28,7 +28,7 @@ from markupsafe import Markup
 from nanclean.report.model import AuditReport
 from nanclean.report.plots import histogram_chart
 from nanclean.report.summary import HTML_MAX_ROWS, summarize
-from nanclean.report.text import format_number, format_value
+from nanclean.report.text import format_number, format_value, plural
 
 __all__ = ["render_html", "render_summary"]
 
@@ -107,7 +107,7 @@ def _environment() -> jinja2.Environment:
     env.filters["value"] = format_value
     env.filters["label"] = _label
     env.filters["pct"] = _percent
-    env.filters["plural"] = _plural
+    env.filters["plural"] = plural
     return env
 
 
@@ -137,7 +137,3 @@ def _percent(fraction: Any) -> str:
     if f < 0.001:
         return "<0.1%"
     return f"{f * 100:.1f}%" if f < 0.1 else f"{f * 100:.0f}%"
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else plural or word + 's'}"

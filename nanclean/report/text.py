@@ -16,7 +16,8 @@ __all__ = ["describe_action", "format_number", "format_value", "plural"]
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
+    """``1 cell``, ``2 cells``, ``12,000 cells`` (``plural`` for irregular words)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
 _EXP = re.compile(r"e([+-])0*(\d+)")
