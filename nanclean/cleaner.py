@@ -11,8 +11,8 @@ import pandera.polars as pa
 import polars as pl
 
 from nanclean.config import CleanConfig, as_config
-from nanclean.errors import NancleanError
-from nanclean.findings import Action, ActionKind, Finding
+from nanclean.errors import ColumnError, ConfigError, NancleanError, closest
+from nanclean.findings import Action, ActionKind, Finding, FindingKind
 from nanclean.fit import fit_plan
 from nanclean.frame import ROW_ID, Frame, collect, read, restore
 from nanclean.plan import Plan
@@ -108,7 +108,7 @@ class Cleaner:
         started = time.perf_counter()
         frame = read(data)
         state = self._fit(frame, target, loss, schema)
-        lazy, _ = prepare(_with_ratios(frame, self.config), self.plan)
+        lazy, _ = prepare(_with_ratios(frame, self.config, self.plan.target), self.plan)
         return self._finish(frame, lazy, state.report, drift=False, started=started)
 
     def transform(self, data: Any) -> CleanResult:
@@ -126,6 +126,7 @@ class Cleaner:
             c for c in frame.columns if c in set(plan.input_columns) | {plan.target}
         ]
         before = run_scan(_select(frame, known), config).report
+        _refuse_text_in_numeric_columns(before, plan)
         before.findings += extra
         return self._finish(frame, lazy, before, drift=True, started=started)
 
@@ -138,7 +139,8 @@ class Cleaner:
         loss: str | None,
         schema: pa.DataFrameSchema | None,
     ) -> ScanState:
-        derived = _with_ratios(frame, self.config)
+        derived = _with_ratios(frame, self.config, target or self.config.target)
+        _check_column_overrides(self.config, derived.columns)
         state = run_scan(derived, self.config, target=target, loss=loss)
         if schema is not None:
             data = collect(frame.lazy.drop(ROW_ID), frame.source)
@@ -225,10 +227,15 @@ def clean(
 # --- helpers -------------------------------------------------------------------
 
 
-def _with_ratios(frame: Frame, cfg: CleanConfig) -> Frame:
+def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
     """The frame with every declared ratio computed as a plain division (to profile it)."""
     if not cfg.ratios:
         return frame
+    if target in cfg.ratios:
+        raise ConfigError(
+            f"Config key 'ratios' derives a column named {target!r}, which is the "
+            "target: it would overwrite the labels. Fix: give the ratio another name."
+        )
     exprs = [
         (pl.col(num).cast(pl.Float64) / pl.col(den).cast(pl.Float64)).alias(name)
         for name, (num, den) in cfg.ratios.items()
@@ -237,8 +244,6 @@ def _with_ratios(frame: Frame, cfg: CleanConfig) -> Frame:
         c for pair in cfg.ratios.values() for c in pair if c not in frame.columns
     ]
     if missing:
-        from nanclean.errors import ConfigError
-
         raise ConfigError(
             f"Config key 'ratios' names column(s) {missing} that are not in the input. "
             "Fix the names."
@@ -385,3 +390,35 @@ def _audit(
         },
         meta=before.meta,
     )
+
+
+def _refuse_text_in_numeric_columns(report: AuditReport, plan: Plan) -> None:
+    """A column fitted as numeric that arrives as text the scan cannot parse
+    would be imputed wholesale; that is a broken input, not drift."""
+    encoded = {e.name for e in plan.encodings}
+    numeric = set(plan.input_columns) - encoded
+    broken = [
+        f
+        for f in report.findings
+        if f.kind is FindingKind.NON_NUMERIC and f.column in numeric
+    ]
+    if broken:
+        f = broken[0]
+        raise ColumnError(
+            f"Column {f.column!r} was numeric in training but is "
+            f"{f.details.get('dtype', 'not numeric')} here, and its values do not "
+            "parse as numbers. Fix: convert it to numbers (or null) before transform, "
+            "or refit the cleaner on data of this type."
+        )
+
+
+def _check_column_overrides(cfg: CleanConfig, columns: list[str]) -> None:
+    """An override by exact name (no glob characters) must name a column: a typo
+    would otherwise leave that column on the defaults without a word."""
+    for key in cfg.columns:
+        if not any(ch in key for ch in "*?[") and key not in columns:
+            raise ConfigError(
+                f"Config key 'columns.{key}' overrides column {key!r}, which is not in "
+                f"the input.{closest(key, columns)} Fix the name, or use a glob pattern "
+                "(e.g. 'price_*') for columns that may be absent."
+            )

@@ -7,6 +7,7 @@ the sorted sample, which is all of the column up to ``sample_size`` rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from nanclean.checks import outliers
 from nanclean.checks.denominators import tolerance
 from nanclean.config import ColumnPolicy
 from nanclean.dtypes import negligible_spread
-from nanclean.errors import NoNumericColumnsError, PolicyError, format_rows
+from nanclean.errors import ColumnError, NoNumericColumnsError, PolicyError, format_rows
 from nanclean.plan import ColumnPlan, EncodingPlan, Plan
 from nanclean.scan import ScanState
 from nanclean.stats import Profile, quantile_sorted
@@ -39,6 +40,11 @@ def fit_column(
     """Fit one numeric column's plan from its profile (no query is run)."""
     s = profile.stats
     bounds = outliers.bounds(profile, policy)
+    constant = s.min is not None and s.min == s.max
+    if bounds is None and policy.outliers != "none" and s.min is not None and constant:
+        # constant in training: the model never saw another value, so any other
+        # value in new data is an outlier of zero spread
+        bounds = (s.min, s.min)
     sample = profile.sample
     if bounds is not None and policy.outlier_action == "clip":
         kept = np.clip(sample, *bounds)
@@ -79,6 +85,19 @@ def fit_column(
         plan.inf_high = plan.inf_low = plan.fill
         plan.unscaled = "no finite values"
     return plan
+
+
+def _refuse_name_clashes(output: list[str]) -> None:
+    """A generated column (``<col>__missing``, ``<col>__clipped``, ``<col>=<value>``)
+    must not take the name of another output column."""
+    clashes = [c for c, n in Counter(output).items() if n > 1]
+    if clashes:
+        raise ColumnError(
+            f"The output would have {len(clashes)} duplicate column name(s): "
+            f"{format_rows(clashes, first=5)}. An indicator or one-hot column nanclean "
+            "generates has the name of an input column. Fix: rename that input column, "
+            "or turn off missing_indicators / clip_indicators for it."
+        )
 
 
 def _fill(kept: np.ndarray, policy: ColumnPolicy) -> float | None:
@@ -164,6 +183,12 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
         profile = state.profiles[c]
         policy = cfg.policy(c)
         s = profile.stats
+        if s.finite == 0 and policy.impute == "error":
+            raise PolicyError(
+                f"Column {c!r} has no finite value at all ({s.count} rows) and "
+                "impute='error'. Fix: drop the column, or set impute='constant' with "
+                "a fill_value, or another impute policy (the column is then dropped)."
+            )
         if s.finite == 0 and policy.impute != "constant":
             dropped[c] = "all_missing"
             continue
@@ -236,6 +261,7 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
     ]
     if cols.target:
         output.append(cols.target)
+    _refuse_name_clashes(output)
     return Plan(
         input_columns=inputs,
         columns=plans,

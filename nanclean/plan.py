@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from nanclean.errors import ConfigError
+from nanclean.errors import ConfigError, UnreadableFileError
 from nanclean.report.model import json_safe
 
 __all__ = ["PLAN_VERSION", "ColumnPlan", "EncodingPlan", "Plan"]
@@ -132,6 +132,26 @@ class Plan:
     def from_json(cls, text_or_path: str | os.PathLike[str]) -> Plan:
         """Read a plan from its JSON text or from a ``.json`` file."""
         text = str(text_or_path)
+        where = "The plan text"
         if not text.lstrip().startswith("{"):
-            text = Path(text_or_path).read_text(encoding="utf-8")
-        return cls.from_dict(json.loads(text))
+            where = repr(text)
+            try:
+                text = Path(text_or_path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UnreadableFileError(
+                    f"Cannot read the plan file {where}: {exc.__class__.__name__}. "
+                    "Fix: pass the path of a plan saved by Cleaner.save or "
+                    "`nanclean clean --plan`."
+                ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}). Fix: pass a plan saved by Cleaner.save or plan.to_json()."
+            ) from None
+        if not isinstance(data, dict) or "columns" not in data:
+            raise ConfigError(
+                f"{where} is JSON but not a nanclean plan (no 'columns')."
+            )
+        return cls.from_dict(data)

@@ -151,15 +151,21 @@ def load_schema(path: str | os.PathLike[str]) -> pa.DataFrameSchema:
         raise UnreadableFileError(
             f"Schema file {str(p)!r} does not exist. Check the path."
         )
+    hint = "Is it a pandera polars schema written by nanclean or DataFrameSchema.to_yaml()?"
     try:
         if p.suffix == ".json":
-            return pa.DataFrameSchema.from_json(p)
-        return pa.DataFrameSchema.from_yaml(p)
+            schema = pa.DataFrameSchema.from_json(p)
+        else:
+            schema = pa.DataFrameSchema.from_yaml(p)
     except Exception as exc:  # pandera raises many types on bad files
         raise UnreadableFileError(
-            f"Could not read schema {str(p)!r}: {exc}. Is it a pandera polars schema "
-            "written by nanclean or DataFrameSchema.to_yaml()?"
+            f"Could not read schema {str(p)!r}: {exc}. {hint}"
         ) from None
+    # pandera reads any mapping (a config file, an empty file) as a schema that
+    # checks nothing, which would pass every frame
+    if not schema.columns:
+        raise UnreadableFileError(f"Schema {str(p)!r} declares no columns. {hint}")
+    return schema
 
 
 def input_findings(
@@ -187,6 +193,9 @@ def input_findings(
             dtype=np.int64,
         )
         examples = group.get_column("failure_case").head(5).to_list()
+        if not len(rows):  # a check on the whole frame: a missing column, a dtype
+            findings.append(_frame_violation(column, check, examples, n_rows))
+            continue
         findings.append(
             Finding(
                 FindingKind.SCHEMA_VIOLATION,
@@ -205,3 +214,31 @@ def input_findings(
             )
         )
     return findings
+
+
+def _frame_violation(
+    column: Any, check: Any, examples: list[Any], n_rows: int
+) -> Finding:
+    """An input schema failure that no row is to blame for (pandera reports the
+    column in ``failure_case``: a missing column, a wrong dtype)."""
+    what = ", ".join(map(str, examples[:5]))
+    if str(check) == "column_in_dataframe":
+        message = (
+            f"The input lacks column(s) {what} that the input schema requires. Fix: "
+            "add them, or correct the schema."
+        )
+        column = examples[0] if examples else column
+    else:
+        message = (
+            f"Column {column!r} fails the input schema's check {check} ({what}). "
+            "Fix: correct the data, or the schema if it is too strict."
+        )
+    return Finding(
+        FindingKind.SCHEMA_VIOLATION,
+        str(column),
+        Severity.ERROR,
+        n_rows,
+        1.0,
+        message,
+        details={"check": str(check)},
+    )

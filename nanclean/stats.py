@@ -219,6 +219,32 @@ def _sorted_samples(
         return dict(zip(columns, pool.map(_sorted_finite, arrays), strict=True))
 
 
+def _complete_sparse_samples(
+    lazy: pl.LazyFrame,
+    samples: dict[str, np.ndarray],
+    exact: dict[str, dict[str, Any]],
+    *,
+    n_rows: int,
+    sample_size: int,
+    source: str,
+) -> None:
+    """Re-sample, from its finite cells only, a column whose row sample caught
+    too few of them (a column that is mostly missing): the rows sample holds
+    about ``sample_size × finite / n_rows`` finite values, which can be none
+    while the column has some. Such a column gets its finite values (an evenly
+    spread ``sample_size`` of them) in one more, filtered query."""
+    sparse = []
+    for name, sample in samples.items():
+        v = exact[name]
+        finite = n_rows - int(v["null"] + v["nan"] + v["pos_inf"] + v["neg_inf"])
+        if len(sample) < min(finite, sample_size) // 2:
+            sparse.append((name, finite))
+    for name, finite in sparse:
+        step = max(1, finite // sample_size)
+        query = lazy.select(num(name).filter(num(name).is_finite()).gather_every(step))
+        samples[name] = _sorted_finite(collect(query, source).to_series().to_numpy())
+
+
 def _sorted_finite(values: np.ndarray) -> np.ndarray:
     """The finite values, sorted; equal values keep their order (a stable sort:
     -0.0 and 0.0 compare equal but are different values)."""
@@ -270,6 +296,9 @@ def profile_columns(
         sample_size=sample_size,
         in_memory=in_memory,
         source=source,
+    )
+    _complete_sparse_samples(
+        lazy, samples, exact, n_rows=n_rows, sample_size=sample_size, source=source
     )
     estimated = n_rows > sample_size
     out: dict[str, Profile] = {}
