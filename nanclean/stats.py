@@ -50,6 +50,9 @@ class Profile:
     int_valued: bool = False  # every finite value is an integer
     abs_median: float | None = None  # median of |x| over finite nonzero values
     mean_ad: float | None = None  # mean |x - median|
+    #: When over half the values equal the median (MAD = 0): the median of
+    #: |x - median| over the values that differ from it.
+    off_median_mad: float | None = None
     quantiles: dict[float, float] = field(default_factory=dict)
     distinct: list[float] | None = None  # finite distinct values, when few (targets)
     n_distinct: int | None = None
@@ -77,6 +80,10 @@ class Profile:
         out = []
         if s.mad is not None:
             out.append(1.4826 * s.mad)
+        if self.off_median_mad is not None:
+            # a 0/1 flag or a count that is mostly 0: the spread of the rest,
+            # not a fraction of it (the mean AD would make every 1 an outlier)
+            out.append(1.4826 * self.off_median_mad)
         if s.q25 is not None and s.q75 is not None:
             out.append((s.q75 - s.q25) / 1.349)
         if self.mean_ad is not None:
@@ -342,6 +349,7 @@ def profile_columns(
             int_valued=stats.finite > 0 and (integer_dtype or bool(robust.get("int"))),
             abs_median=robust.get("abs_median"),
             mean_ad=robust.get("mean_ad"),
+            off_median_mad=robust.get("off_median_mad"),
             quantiles={
                 q: robust[f"q={q!r}"]
                 for q in quantiles.get(name, [])
@@ -414,6 +422,15 @@ def _robust(
     # dev falls, then rises along the sorted values: two sorted runs
     split = int(np.searchsorted(values, median))
     out["mad"] = _median_of_sorted_pair(dev[:split][::-1], dev[split:])
+    if out["mad"] == 0:
+        below, above = (
+            np.searchsorted(values, median, "left"),
+            np.searchsorted(values, median, "right"),
+        )
+        if below + len(values) - above:
+            out["off_median_mad"] = _median_of_sorted_pair(
+                dev[:below][::-1], dev[above:]
+            )
     top = float(dev.max())  # scaled by the largest: the sum must not overflow
     out["mean_ad"] = float(np.mean(dev / top) * top) if top > 0 else 0.0
     if magnitude:

@@ -125,3 +125,26 @@ def test_input_schema_failures_without_rows_name_the_column():
     wrong = pa.DataFrameSchema({"a": pa.Column(int)})
     (f,) = nc.clean(df, schema=wrong).report.filter(kind="schema_violation")
     assert f.column == "a" and "Column 'a' fails" in f.message and "Int64" in f.message
+
+
+def test_zero_inflated_columns_are_not_outliers_but_their_extremes_are():
+    # a 0/1 flag with 5% ones and a count that is 0 in 90% of rows: MAD = 0
+    rng = np.random.default_rng(0)
+    flag = (rng.random(2_000) < 0.05).astype(float)
+    count = np.where(rng.random(2_000) < 0.1, rng.integers(1, 5, 2_000), 0).astype(
+        float
+    )
+    spiked = count.copy()
+    spiked[7] = 1e9
+    df = pl.DataFrame({"flag": flag, "count": count, "spiked": spiked})
+    report = nc.scan(df)
+    outliers = {f.column: f.rows for f in report.filter(kind="outlier")}
+    assert outliers == {"spiked": [7]}
+    result = nc.clean(df)
+    assert not [
+        a
+        for a in result.report.actions
+        if a.column in ("flag", "count") and a.kind.value == "outlier_clipped"
+    ]
+    # the flag keeps its two values, in order
+    assert len(set(result.frame["flag"].to_list())) == 2

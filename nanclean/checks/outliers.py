@@ -87,6 +87,8 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
     worst = max(abs(s.max - center), abs(s.min - center))
     extreme = scale > 0 and worst / scale >= EXTREME
     rule = describe_rule(policy)
+    if policy.outliers == "mad" and s.mad == 0 and profile.off_median_mad:
+        rule += " of the values off the median, as over half equal it"
     return [
         Flag(
             FindingKind.OUTLIER,
