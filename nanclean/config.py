@@ -214,6 +214,13 @@ class CleanConfig(ColumnPolicy):
                 import tomllib
 
                 data = tomllib.loads(text)
+                if p.name == "pyproject.toml" and "nanclean" not in data.get(
+                    "tool", {}
+                ):
+                    raise ConfigError(
+                        f"{str(p)!r} has no [tool.nanclean] table. Fix: add one with "
+                        "the config fields, or pass a config file of its own."
+                    )
                 data = data.get("tool", {}).get("nanclean", data)
             elif p.suffix.lower() in (".yaml", ".yml"):
                 import yaml

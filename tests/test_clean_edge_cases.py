@@ -148,3 +148,17 @@ def test_zero_inflated_columns_are_not_outliers_but_their_extremes_are():
     ]
     # the flag keeps its two values, in order
     assert len(set(result.frame["flag"].to_list())) == 2
+
+
+def test_a_pyproject_without_a_nanclean_table_is_named(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "x"\n')
+    with pytest.raises(ConfigError, match=r"no \[tool\.nanclean\] table"):
+        nc.CleanConfig.from_file(path)
+
+
+def test_a_frame_of_only_the_target_says_so():
+    from nanclean.errors import NoNumericColumnsError
+
+    with pytest.raises(NoNumericColumnsError, match=r"y \(the target\)"):
+        nc.scan(pl.DataFrame({"y": [0.0, 1.0]}), target="y")

@@ -73,7 +73,7 @@ def test_no_numeric_columns():
     df = pl.DataFrame({"city": ["Oslo", "Lima"], "when": [True, False]})
     with pytest.raises(
         NoNumericColumnsError,
-        match=r"no numeric feature column: 'city \(String\)', 'when \(Boolean\)'.*"
+        match=r"no numeric feature column; its columns: 'city \(String\)', 'when \(Boolean\)'.*"
         r"encode categorical columns first",
     ):
         nc.scan(df)

@@ -121,9 +121,12 @@ def classify(
         lazy = lazy.with_columns(target_expr(target, schema[target], label_map or {}))
     features = [c for c in frame.columns if c != target and c not in non_numeric]
     if not features:
+        others = [f"{c} ({t})" for c, t in non_numeric.items()]
+        if target is not None:
+            others.append(f"{target} (the target)")
         raise NoNumericColumnsError(
-            f"The input ({frame.source}) has no numeric feature column: "
-            f"{format_rows([f'{c} ({t})' for c, t in non_numeric.items()], first=10)}. "
+            f"The input ({frame.source}) has no numeric feature column; its columns: "
+            f"{format_rows(others, first=10)}. "
             "nanclean scans and cleans numbers; encode categorical columns first or "
             "set non_numeric='ordinal'."
         )
