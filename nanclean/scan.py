@@ -309,6 +309,7 @@ def _suspect_denominators(
 ) -> list[Finding]:
     """Blame the column whose zeros coincide with another column's inf / extreme cells."""
     bad: dict[str, tuple[np.ndarray, str]] = {}
+    extreme: dict[str, np.ndarray] = {}  # outlier rows of a column that also has inf
     for c in cols.features:
         if c in cfg.ratios:
             continue
@@ -323,13 +324,15 @@ def _suspect_denominators(
                 else "±inf"
             )
             bad[c] = (np.sort(np.concatenate([pos, neg])), what)  # disjoint sets
+            if (FindingKind.OUTLIER, c) in rows:
+                extreme[c] = rows[(FindingKind.OUTLIER, c)]
         elif (FindingKind.OUTLIER, c) in rows:
             bad[c] = (rows[(FindingKind.OUTLIER, c)], "an extreme outlier")
     live = [d for d, n in zero_counts.items() if n > 0]
     if not bad or not live:
         return []
     in_any = np.zeros(frame.n_rows, dtype=bool)
-    for r, _ in bad.values():
+    for r in [*(r for r, _ in bad.values()), *extreme.values()]:
         in_any[r] = True
     all_rows = np.flatnonzero(in_any)  # sorted, unique
     # Gather just those rows of the zero-holding columns (row ids are positions).
@@ -348,6 +351,11 @@ def _suspect_denominators(
         f = denominators.suspected(
             c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
         )
+        if f is not None and c in extreme:
+            # a near-zero (not zero) denominator gives a huge finite ratio instead
+            den = f.details["denominator"]
+            pos = np.searchsorted(all_rows, extreme[c])
+            f = denominators.with_extreme_rows(f, extreme[c][near_zero[den][pos]])
         if f is not None:
             out.append(f)
     return out

@@ -752,3 +752,18 @@ def test_statistics_exact_up_to_sample_size():
     assert s.estimated is False
     assert s.median == pytest.approx(np.median(x), rel=1e-12)
     assert s.q99 == pytest.approx(np.quantile(x, 0.99), rel=1e-12)
+
+
+def test_suspected_denominator_also_lists_extreme_rows_of_near_zero_denominators():
+    rng = np.random.default_rng(1)
+    num = rng.uniform(10, 100, 2_000)
+    den = rng.integers(1, 10, 2_000).astype(float)
+    den[[17, 503]] = 0.0  # inf in the ratio
+    den[[3, 7, 15]] = 1e-40  # huge but finite in the ratio
+    with np.errstate(divide="ignore"):
+        ratio = num / den
+    report = nc.scan(pl.DataFrame({"num": num, "den": den, "ratio": ratio}))
+    f = one(report, "suspected_denominator", "ratio")
+    assert f.rows == [3, 7, 15, 17, 503]
+    assert f.details["denominator"] == "den" and f.details["extreme_rows"] == 3
+    assert "also extreme in rows 3, 7, 15, where 'den' is near zero" in f.message

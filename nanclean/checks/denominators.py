@@ -10,6 +10,7 @@ still overflows when ``y`` is 1e-38.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
@@ -106,11 +107,12 @@ def suspected(
         return None
     den = best[1]
     hit, zeros = overlaps[den], zero_counts[den]
-    where = (
-        "in exactly those rows"
-        if hit == n_bad == zeros
-        else f"in {hit} of those {n_bad} rows (and {zeros} rows in all)"
-    )
+    if hit == n_bad == zeros:
+        where = "in exactly those rows"
+    elif hit == n_bad:
+        where = f"in all those rows (and {zeros} rows in all)"
+    else:
+        where = f"in {hit} of those {n_bad} rows (and {zeros} rows in all)"
     return Finding(
         FindingKind.SUSPECTED_DENOMINATOR,
         column,
@@ -129,4 +131,25 @@ def suspected(
             "denominator_zeros": zeros,
         },
         labels=labels,
+    )
+
+
+def with_extreme_rows(f: Finding, rows: np.ndarray) -> Finding:
+    """``f`` (blamed on inf rows) extended by the column's extreme finite rows
+    where the same denominator is near zero, not exactly zero."""
+    if not len(rows):
+        return f
+    den, labels = f.details["denominator"], f.labels
+    all_rows = np.union1d(f.row_ids, rows)
+    return dataclasses.replace(
+        f,
+        count=len(all_rows),
+        fraction=len(all_rows) / f.count * f.fraction,
+        row_ids=all_rows,
+        message=f.message.replace(
+            f"{f.column!r} looks like a ratio",
+            f"It is also extreme in rows {format_rows(labels(rows[:5]), len(rows))}, "
+            f"where {den!r} is near zero but not zero. {f.column!r} looks like a ratio",
+        ),
+        details={**f.details, "extreme_rows": len(rows)},
     )
