@@ -226,7 +226,9 @@ def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
     """
     if cp.outlier_action != "clip" or cp.outlier_low is None or cp.outlier_high is None:
         return False
-    ends = [cp.outlier_low, cp.outlier_high] + ([cp.fill] if cp.fill is not None else [])
+    ends = [cp.outlier_low, cp.outlier_high] + (
+        [cp.fill] if cp.fill is not None else []
+    )
     if not all(math.isfinite(v) for v in [*ends, cp.center, cp.scale_by]):
         return False
     return cp.scale_by != 0 and all(abs(_scaled(cp, v)) <= dmax / 2 for v in ends)

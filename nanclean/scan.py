@@ -30,7 +30,7 @@ from nanclean.checks import (
     nonfinite,
     outliers,
 )
-from nanclean.checks.base import Flag
+from nanclean.checks.base import Flag, num
 from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ConfigError, closest
@@ -234,17 +234,21 @@ def _run_flags(
         for i, flag in enumerate(flags)
         if flag.kind in _FROM_PROFILE and flag.column in profiles
     }
-    by_column: dict[str, list[pl.Expr]] = {}
+    pending: dict[str, list[int]] = {}
     for i, flag in enumerate(flags):
-        if i in known:
-            continue
-        exprs = by_column.setdefault(flag.column, [])
-        exprs.append(pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"))
-        if flag.kind not in _SELF_DESCRIBING:
-            values = flag.values if flag.values is not None else pl.col(flag.column)
-            exprs.append(
-                values.filter(flag.mask).head(5).implode().alias(f"{i}:examples")
-            )
+        if i not in known:
+            pending.setdefault(flag.column, []).append(i)
+    by_column: dict[str, list[pl.Expr]] = {}
+    narrowed: dict[str, tuple[float, float]] = {}
+    for c, members in pending.items():
+        ranges = [flags[i].within for i in members]
+        if c in cols.numeric and all(r is not None for r in ranges):
+            low = max(r[0] for r in ranges if r is not None)
+            high = min(r[1] for r in ranges if r is not None)
+            narrowed[c] = (low, high)
+            by_column[c] = _outside(c, low, high)
+        else:
+            by_column[c] = [e for i in members for e in _flag_exprs(i, flags[i])]
     for c, tol in candidates.items():
         by_column.setdefault(c, []).append(
             denominators.near_zero(c, tol).sum().alias(f"nz:{c}")
@@ -254,6 +258,13 @@ def _run_flags(
     for batch in column_batches(list(by_column), frame.n_rows, in_memory):
         query = cols.lazy.select(e for c in batch for e in by_column[c])
         result.update(collect(query, frame.source).to_dict())
+    for c in narrowed:
+        # the masks, evaluated on the cells outside the column's range only
+        cells = pl.DataFrame(
+            {ROW_ID: result[f"outside_rows:{c}"][0], c: result[f"outside:{c}"][0]}
+        )
+        exprs = [e for i in pending[c] for e in _flag_exprs(i, flags[i])]
+        result.update(cells.select(exprs).to_dict())
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
@@ -291,6 +302,24 @@ def _run_flags(
         )
     zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
     return findings, rows, zero_counts
+
+
+def _flag_exprs(i: int, flag: Flag) -> list[pl.Expr]:
+    """The row ids of flag ``i`` and, unless self-describing, five example values."""
+    exprs = [pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows")]
+    if flag.kind not in _SELF_DESCRIBING:
+        values = flag.values if flag.values is not None else pl.col(flag.column)
+        exprs.append(values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"))
+    return exprs
+
+
+def _outside(column: str, low: float, high: float) -> list[pl.Expr]:
+    """Row ids and values of the cells outside [low, high] (NaN included, nulls not)."""
+    outside = ~num(column).is_between(low, high)
+    return [
+        pl.col(ROW_ID).filter(outside).implode().alias(f"outside_rows:{column}"),
+        num(column).filter(outside).implode().alias(f"outside:{column}"),
+    ]
 
 
 def _preview(frame: Frame, ids: np.ndarray) -> str:

@@ -46,3 +46,7 @@ class Flag:
     values: pl.Expr | None = (
         None  # what to show as example values (default: the column)
     )
+    #: A promise that ``mask`` reads only ``column`` and is False on its nulls
+    #: and on every value within [low, high]: the flag pass then evaluates it
+    #: only on the few cells outside that range (and NaN), not on all rows.
+    within: tuple[float, float] | None = None

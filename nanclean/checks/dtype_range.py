@@ -61,6 +61,7 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                     "range (dtype_overflow='clip'); check whether the values are real."
                 ).format,
                 details={"limit": low},
+                within=(-low, low),
             )
         )
     if profile.fp16_tiny:
@@ -94,6 +95,7 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                     "from the features; otherwise scale it or train in float64."
                 ),
                 details={"limit": FLOAT32_EXACT_INT},
+                within=(-FLOAT32_EXACT_INT, FLOAT32_EXACT_INT),
             )
         )
     return out
