@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from nanclean.checks.base import is_finite
 from nanclean.checks.labels import DOMAINS, domain_mask
 from nanclean.checks.types import parse_number, target_expr
 from nanclean.dtypes import float_info
@@ -126,7 +127,7 @@ def _column(
         )
     else:
         x = pl.col(name)
-    finite = x.is_finite()
+    finite = is_finite(x)
     out = pl.when(x.is_nan()).then(None).otherwise(x)
     changed = zero
     for sign, policy, bound in (

@@ -10,12 +10,18 @@ import polars as pl
 
 from nanclean.findings import FindingKind, Severity
 
-__all__ = ["Flag", "fmt", "num"]
+__all__ = ["Flag", "fmt", "is_finite", "num"]
 
 
 def num(column: str) -> pl.Expr:
     """The column as float64, the dtype every statistic and mask is computed in."""
     return pl.col(column).cast(pl.Float64)
+
+
+def is_finite(x: pl.Expr) -> pl.Expr:
+    """``x.is_finite()`` as one comparison kernel, about twice as fast: polars
+    orders NaN above +inf, so NaN is not below +inf. Null stays null."""
+    return x.is_between(float("-inf"), float("inf"), closed="none")
 
 
 def fmt(value: float | None) -> str:
