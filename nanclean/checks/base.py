@@ -52,7 +52,10 @@ class Flag:
     values: pl.Expr | None = (
         None  # what to show as example values (default: the column)
     )
-    #: A promise that ``mask`` reads only ``column`` and is False on its nulls
-    #: and on every value within [low, high]: the flag pass then evaluates it
-    #: only on the few cells outside that range (and NaN), not on all rows.
-    within: tuple[float, float] | None = None
+    #: Promises that let the flag pass evaluate ``mask`` only on the few cells
+    #: that can be flagged instead of on every row: ``mask`` reads only
+    #: ``column``, is False on nulls, and flags only values outside
+    #: ``outside = (low, high)`` (NaN is outside every range) or only values
+    #: within ``inside = (low, high)``.
+    outside: tuple[float, float] | None = None
+    inside: tuple[float, float] | None = None

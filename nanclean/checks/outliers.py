@@ -108,6 +108,6 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
                 "method": policy.outliers,
                 "threshold": policy.threshold,
             },
-            within=(lo, hi),
+            outside=(lo, hi),
         )
     ]
