@@ -7,9 +7,10 @@ returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
 other detectors. A column whose flags all promise which values they can flag
 (``Flag.outside`` / ``Flag.inside``) is read once for the row ids and values
 of those few cells, and the flags' masks run on them only. A frame in memory
-is queried in batches of columns, which keeps the temporary copies small. A third, small query runs only when a column
-has inf or extreme cells and another column has zeros: it reads just those
-rows of the zero-holding columns to find the suspected denominator.
+is queried in batches of columns, which keeps the temporary copies small. A
+third, small query runs only when a column has inf or extreme cells and another
+column has zeros: it reads just those rows of the zero-holding columns to find
+the suspected denominator.
 """
 
 from __future__ import annotations
