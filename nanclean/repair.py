@@ -371,7 +371,7 @@ def apply_plan(
         *ordered,
         *(m.expr.alias(f"\x00{i}") for i, m in enumerate(masks)),
     )
-    full = collect(query, source)
+    full = collect(query, source, streaming=True)  # columns come in chunks
     # mask → row ids, in parallel over the in-memory boolean columns
     ids_frame = full.select(
         pl.col(ROW_ID).filter(pl.col(f"\x00{i}")).implode().alias(str(i))
