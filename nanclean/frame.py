@@ -146,10 +146,19 @@ def restore(out: pl.DataFrame, frame: Frame, row_ids: np.ndarray) -> Any:
     return out
 
 
-def collect(lazy: pl.LazyFrame, source: str = "the input") -> pl.DataFrame:
-    """Collect a query; a read or parse error becomes an :class:`InputError`."""
+def collect(
+    lazy: pl.LazyFrame, source: str = "the input", *, streaming: bool = False
+) -> pl.DataFrame:
+    """Collect a query; a read or parse error becomes an :class:`InputError`.
+
+    ``streaming``: run it on polars' streaming engine, which pushes batches of
+    rows through a long chain of elementwise expressions instead of
+    materializing every intermediate column (the transform pass: about 1.5x
+    faster at 5M rows). Aggregations stay in memory: streaming made the
+    statistics pass slower here.
+    """
     try:
-        return lazy.collect(engine="in-memory")
+        return lazy.collect(engine="streaming" if streaming else "in-memory")
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         raise UnreadableFileError(

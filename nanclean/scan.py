@@ -4,16 +4,21 @@ Two passes over the data, each made of parallel polars queries: the statistics
 pass (``stats.profile_columns``) and the flag pass, which collects the count
 and the row ids of every cell a detector flags. The statistics pass already
 returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
-other detectors. A frame in memory is queried in batches of columns, which
-keeps the temporary copies small. A third, small query runs only when a column
-has inf or extreme cells and another column has zeros: it reads just those
-rows of the zero-holding columns to find the suspected denominator.
+other detectors. A column whose flags all promise which values they can flag
+(``Flag.outside`` / ``Flag.inside``) is read once for the row ids and values
+of those few cells, and the flags' masks run on them only. A frame in memory
+is queried in batches of columns, which keeps the temporary copies small. A
+third, small query runs only when a column has inf or extreme cells and another
+column has zeros: it reads just those rows of the zero-holding columns to find
+the suspected denominator.
 """
 
 from __future__ import annotations
 
+import operator
 import time
 from dataclasses import dataclass, field, replace
+from functools import reduce
 from importlib.metadata import version
 from typing import Any
 
@@ -30,7 +35,7 @@ from nanclean.checks import (
     nonfinite,
     outliers,
 )
-from nanclean.checks.base import Flag
+from nanclean.checks.base import Flag, num
 from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ConfigError, closest
@@ -234,26 +239,38 @@ def _run_flags(
         for i, flag in enumerate(flags)
         if flag.kind in _FROM_PROFILE and flag.column in profiles
     }
-    by_column: dict[str, list[pl.Expr]] = {}
+    pending: dict[str, list[int]] = {c: [] for c in candidates}
     for i, flag in enumerate(flags):
-        if i in known:
+        if i not in known:
+            pending.setdefault(flag.column, []).append(i)
+    by_column: dict[str, list[pl.Expr]] = {}
+    narrowed = []
+    for c, members in pending.items():
+        flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
+        if flaggable is not None and c in cols.numeric:
+            narrowed.append(c)
+            by_column[c] = [
+                pl.col(ROW_ID).filter(flaggable).implode().alias(f"cells_rows:{c}"),
+                num(c).filter(flaggable).implode().alias(f"cells:{c}"),
+            ]
             continue
-        exprs = by_column.setdefault(flag.column, [])
-        exprs.append(pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows"))
-        if flag.kind not in _SELF_DESCRIBING:
-            values = flag.values if flag.values is not None else pl.col(flag.column)
-            exprs.append(
-                values.filter(flag.mask).head(5).implode().alias(f"{i}:examples")
-            )
-    for c, tol in candidates.items():
-        by_column.setdefault(c, []).append(
-            denominators.near_zero(c, tol).sum().alias(f"nz:{c}")
-        )
+        by_column[c] = [e for i in members for e in _flag_exprs(i, flags[i])]
+        if c in candidates:
+            by_column[c].append(_near_zero_count(c, candidates[c]))
     result: dict[str, pl.Series] = {}
     in_memory = frame.kind in _IN_MEMORY
     for batch in column_batches(list(by_column), frame.n_rows, in_memory):
         query = cols.lazy.select(e for c in batch for e in by_column[c])
         result.update(collect(query, frame.source).to_dict())
+    for c in narrowed:
+        # the masks, evaluated on the column's few cells that they can flag
+        cells = pl.DataFrame(
+            {ROW_ID: result[f"cells_rows:{c}"][0], c: result[f"cells:{c}"][0]}
+        )
+        exprs = [e for i in pending[c] for e in _flag_exprs(i, flags[i])]
+        if c in candidates:
+            exprs.append(_near_zero_count(c, candidates[c]))
+        result.update(cells.select(exprs).to_dict())
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
@@ -291,6 +308,38 @@ def _run_flags(
         )
     zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
     return findings, rows, zero_counts
+
+
+def _flag_exprs(i: int, flag: Flag) -> list[pl.Expr]:
+    """The row ids of flag ``i`` and, unless self-describing, five example values."""
+    exprs = [pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows")]
+    if flag.kind not in _SELF_DESCRIBING:
+        values = flag.values if flag.values is not None else pl.col(flag.column)
+        exprs.append(values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"))
+    return exprs
+
+
+def _near_zero_count(column: str, tol: float) -> pl.Expr:
+    return denominators.near_zero(column, tol).sum().alias(f"nz:{column}")
+
+
+def _flaggable(column: str, flags: list[Flag], tol: float | None) -> pl.Expr | None:
+    """True on every cell that ``flags`` (and, with ``tol``, the near-zero count)
+    can flag, from the flags' ``outside`` / ``inside`` promises; None when a
+    flag makes none."""
+    if any(f.outside is None and f.inside is None for f in flags):
+        return None
+    x = num(column)
+    outside = [f.outside for f in flags if f.outside is not None]
+    inside = [f.inside for f in flags if f.inside is not None]
+    inside += [(-tol, tol)] if tol is not None else []  # near_zero: |x| <= tol
+    parts = []
+    if outside:  # outside every range means outside their intersection
+        low, high = max(r[0] for r in outside), min(r[1] for r in outside)
+        parts.append(~x.is_between(low, high))
+    if inside:  # within any range means within their hull
+        parts.append(x.is_between(min(r[0] for r in inside), max(r[1] for r in inside)))
+    return reduce(operator.or_, parts) if parts else None
 
 
 def _preview(frame: Frame, ids: np.ndarray) -> str:

@@ -26,6 +26,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
+from nanclean.checks.base import is_finite
 from nanclean.dtypes import float_info
 from nanclean.errors import ConfigError, ContractError, UnreadableFileError, format_rows
 from nanclean.findings import Finding, FindingKind, RowLabels, Severity
@@ -43,7 +44,7 @@ __all__ = [
 @extensions.register_check_method(statistics=[])
 def nanclean_finite(data: PolarsData) -> pl.LazyFrame:
     """Every value is finite (not NaN, not ±inf)."""
-    return data.lazyframe.select(pl.col(data.key).is_finite())
+    return data.lazyframe.select(is_finite(pl.col(data.key)))
 
 
 @extensions.register_check_method(statistics=["min_value", "max_value"])
@@ -52,7 +53,11 @@ def nanclean_in_range(
 ) -> pl.LazyFrame:
     """Every value is finite and within [min_value, max_value]."""
     c = pl.col(data.key)
-    return data.lazyframe.select(c.is_finite() & (c >= min_value) & (c <= max_value))
+    within = c.is_between(min_value, max_value)
+    if np.isfinite(min_value) and np.isfinite(max_value):
+        # finite bounds exclude ±inf, and NaN, which polars orders above all
+        return data.lazyframe.select(within)
+    return data.lazyframe.select(is_finite(c) & within)
 
 
 def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:

@@ -10,12 +10,18 @@ import polars as pl
 
 from nanclean.findings import FindingKind, Severity
 
-__all__ = ["Flag", "fmt", "num"]
+__all__ = ["Flag", "fmt", "is_finite", "num"]
 
 
 def num(column: str) -> pl.Expr:
     """The column as float64, the dtype every statistic and mask is computed in."""
     return pl.col(column).cast(pl.Float64)
+
+
+def is_finite(x: pl.Expr) -> pl.Expr:
+    """``x.is_finite()`` as one comparison kernel, about twice as fast: polars
+    orders NaN above +inf, so NaN is not below +inf. Null stays null."""
+    return x.is_between(float("-inf"), float("inf"), closed="none")
 
 
 def fmt(value: float | None) -> str:
@@ -46,3 +52,10 @@ class Flag:
     values: pl.Expr | None = (
         None  # what to show as example values (default: the column)
     )
+    #: Promises that let the flag pass evaluate ``mask`` only on the few cells
+    #: that can be flagged instead of on every row: ``mask`` reads only
+    #: ``column``, is False on nulls, and flags only values outside
+    #: ``outside = (low, high)`` (NaN is outside every range) or only values
+    #: within ``inside = (low, high)``.
+    outside: tuple[float, float] | None = None
+    inside: tuple[float, float] | None = None

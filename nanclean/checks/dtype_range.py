@@ -61,6 +61,7 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                     "range (dtype_overflow='clip'); check whether the values are real."
                 ).format,
                 details={"limit": low},
+                outside=(-low, low),
             )
         )
     if profile.fp16_tiny:
@@ -78,6 +79,7 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                     "train in float32 or bfloat16 otherwise."
                 ),
                 details={"limit": _FP16.tiny},
+                inside=(-_FP16.tiny, _FP16.tiny),
             )
         )
     if profile.big_ints and profile.int_valued:
@@ -94,6 +96,7 @@ def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
                     "from the features; otherwise scale it or train in float64."
                 ),
                 details={"limit": FLOAT32_EXACT_INT},
+                outside=(-FLOAT32_EXACT_INT, FLOAT32_EXACT_INT),
             )
         )
     return out

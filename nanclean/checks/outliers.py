@@ -110,5 +110,6 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
                 "method": policy.outliers,
                 "threshold": policy.threshold,
             },
+            outside=(lo, hi),
         )
     ]

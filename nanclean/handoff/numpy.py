@@ -42,6 +42,8 @@ __all__ = ["SUPPORTED_DTYPES", "HandoffArrays", "check_dtype", "to_arrays"]
 #: The training dtypes a hand-off verifies ranges for.
 SUPPORTED_DTYPES = ("float32", "float16", "bfloat16", "float64")
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 #: Numpy can hold these directly (it has no bfloat16).
 _NUMPY = {"float32": np.float32, "float16": np.float16, "float64": np.float64}
 
@@ -227,9 +229,14 @@ def _check_values(
     limit = float_info(dtype).max
     masks: dict[str, pl.Expr] = {}
     for c in features:
-        x = pl.col(c).cast(pl.Float64)
+        # a float32 column is compared as is when the limit is a float32 number
+        # (not float64's: it would round to inf); anything else as float64
+        as_is = data.schema[c] == pl.Float64 or (
+            data.schema[c] == pl.Float32 and limit <= _FLOAT32_MAX
+        )
+        x = pl.col(c) if as_is else pl.col(c).cast(pl.Float64)
         # NaN compares above every number and null is unknown: both are bad
-        masks[c] = (~(x.abs() <= limit)).fill_null(True)
+        masks[c] = (~x.is_between(-limit, limit)).fill_null(True)
     plan = result.plan
     if target is not None:
         y = pl.col(target).cast(pl.Float64)
