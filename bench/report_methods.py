@@ -1,0 +1,85 @@
+"""The audit report at scale (issue 6): size of the HTML and its load time in Chromium.
+
+Two reports: ``nanclean.clean`` of the benchmark data (N × 50) and of a wide
+frame (2,000 rows × 500 columns). Each HTML file is opened in headless Chromium
+(Debian's ``chromium``, driven by playwright) ``repeats`` times in a fresh page;
+the load time is the navigation's ``loadEventEnd``. Target: at most 2 MB and
+under 2 s to open for 1M × 50.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+import nanclean
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def wide_frame() -> pl.DataFrame:
+    rng = np.random.default_rng(4)
+    columns = {f"sensor_{i:03d}": rng.uniform(1, 2, 2_000) for i in range(500)}
+    columns["sensor_042"][[5, 50]] = np.inf
+    columns["sensor_314"][7] = 1e12
+    return pl.DataFrame(columns)
+
+
+def measure(frames: dict[str, pl.DataFrame], repeats: int) -> dict[str, dict[str, Any]]:
+    """Per frame: HTML bytes, seconds to render it, and Chromium load times in ms."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("the report benchmark needs Debian's chromium: make browser")
+    out: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="nanclean-bench-") as tmp:
+        paths = {}
+        for name, frame in frames.items():
+            report = nanclean.clean(frame).report
+            started = time.perf_counter()
+            html = report.to_html()
+            render = time.perf_counter() - started
+            path = Path(tmp) / f"{name}.html"
+            path.write_text(html, encoding="utf-8")
+            paths[name] = path
+            out[name] = {"bytes": path.stat().st_size, "render_s": render}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=ARGS)
+            try:
+                for name, path in paths.items():
+                    out[name]["load_ms"] = [
+                        _load_ms(browser, path) for _ in range(repeats)
+                    ]
+            finally:
+                browser.close()
+    return out
+
+
+def _load_ms(browser: Any, path: Path) -> float:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        return float(
+            page.evaluate(
+                "() => { const n = performance.getEntriesByType('navigation')[0];"
+                " return n.loadEventEnd - n.startTime; }"
+            )
+        )
+    finally:
+        page.close()
