@@ -9,7 +9,7 @@ under 2 s to open for 1M × 50.
 
 from __future__ import annotations
 
-import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,16 +20,9 @@ import polars as pl
 
 import nanclean
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+# the browser set-up of the e2e tests: Debian's chromium, its profile in temp folders
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+from report_browser import browser
 
 
 def wide_frame() -> pl.DataFrame:
@@ -42,11 +35,6 @@ def wide_frame() -> pl.DataFrame:
 
 def measure(frames: dict[str, pl.DataFrame], repeats: int) -> dict[str, dict[str, Any]]:
     """Per frame: HTML bytes, seconds to render it, and Chromium load times in ms."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("the report benchmark needs Debian's chromium: make browser")
     out: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="nanclean-bench-") as tmp:
         paths = {}
@@ -59,20 +47,14 @@ def measure(frames: dict[str, pl.DataFrame], repeats: int) -> dict[str, dict[str
             path.write_text(html, encoding="utf-8")
             paths[name] = path
             out[name] = {"bytes": path.stat().st_size, "render_s": render}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=ARGS)
-            try:
-                for name, path in paths.items():
-                    out[name]["load_ms"] = [
-                        _load_ms(browser, path) for _ in range(repeats)
-                    ]
-            finally:
-                browser.close()
+        with browser() as b:
+            for name, path in paths.items():
+                out[name]["load_ms"] = [_load_ms(b, path) for _ in range(repeats)]
     return out
 
 
-def _load_ms(browser: Any, path: Path) -> float:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def _load_ms(b: Any, path: Path) -> float:
+    page = b.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(path.as_uri(), wait_until="load")
         return float(

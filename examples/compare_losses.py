@@ -1,10 +1,20 @@
-"""What both training examples print: raw vs cleaned loss per epoch, and a verdict."""
+"""What both training examples share: the data, the two runs, and what they print
+(raw vs cleaned loss per epoch, and a verdict)."""
 
 from __future__ import annotations
 
 import argparse
 import math
 from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parent.parent / "sample_data" / "ecommerce.csv"
+TARGET = "churned"
+
+#: A training run: (the data, epochs, seed) → the mean loss of every epoch.
+Run = Callable[[pd.DataFrame, int, int], list[float]]
 
 
 def report(losses: dict[str, list[float]]) -> bool:
@@ -28,13 +38,18 @@ def report(losses: dict[str, list[float]]) -> bool:
 
 
 def main(
-    description: str,
-    run: Callable[..., dict[str, list[float]]],
-    argv: list[str] | None = None,
+    description: str, raw_run: Run, cleaned_run: Run, argv: list[str] | None
 ) -> int:
-    """The command line of an example: exit code 0 when ``report`` says so."""
+    """An example's command line: both runs on DATA, then ``report``; exit code 0
+    when the raw loss went non-finite and the cleaned one trained."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--short", action="store_true", help="5 epochs instead of 20")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    return 0 if report(run(short=args.short, seed=args.seed)) else 1
+    epochs = 5 if args.short else 20
+    df = pd.read_csv(DATA)
+    losses = {
+        "raw": raw_run(df, epochs, args.seed),
+        "cleaned": cleaned_run(df, epochs, args.seed),
+    }
+    return 0 if report(losses) else 1

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -27,8 +26,6 @@ import pandas as pd
 
 import nanclean
 
-DATA = Path(__file__).resolve().parent.parent / "sample_data" / "ecommerce.csv"
-TARGET = "churned"
 BATCH_SIZE = 256
 
 
@@ -52,8 +49,8 @@ def make_model(n_features: int, seed: int) -> keras.Model:
 def raw_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     """What a hurried user does: drop the text columns, fit on the rest."""
     numeric = df.select_dtypes("number")
-    x = numeric.drop(columns=TARGET).values.astype("float32")
-    y = numeric[TARGET].values.astype("float32")
+    x = numeric.drop(columns=compare_losses.TARGET).values.astype("float32")
+    y = numeric[compare_losses.TARGET].values.astype("float32")
     model = make_model(x.shape[1], seed)
     history = model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, verbose=0)
     return [float(v) for v in history.history["loss"]]
@@ -61,7 +58,7 @@ def raw_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
 
 def cleaned_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     """The same, through nanclean: a keras.utils.PyDataset of verified batches."""
-    result = nanclean.clean(df, target=TARGET, loss="bce")
+    result = nanclean.clean(df, target=compare_losses.TARGET, loss="bce")
     dataset = result.to_keras(batch_size=BATCH_SIZE, seed=seed)
     print(f"nanclean: {result!r}")
     model = make_model(dataset.x.shape[1], seed)
@@ -69,24 +66,14 @@ def cleaned_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     return [float(v) for v in history.history["loss"]]
 
 
-def run(*, short: bool = False, seed: int = 0) -> dict[str, list[float]]:
-    """Both runs; ``{"raw": [...], "cleaned": [...]}`` mean losses per epoch."""
+def main(argv: list[str] | None = None) -> int:
+    print(f"keras {keras.__version__} on the {keras.backend.backend()} backend")
     if keras.backend.backend() == "torch":
         import torch
 
         # a model this small trains faster on one thread (threads cost more than they save)
         torch.set_num_threads(1)
-    epochs = 5 if short else 20
-    df = pd.read_csv(DATA)
-    return {
-        "raw": raw_run(df, epochs, seed),
-        "cleaned": cleaned_run(df, epochs, seed),
-    }
-
-
-def main(argv: list[str] | None = None) -> int:
-    print(f"keras {keras.__version__} on the {keras.backend.backend()} backend")
-    return compare_losses.main(__doc__.splitlines()[0], run, argv)
+    return compare_losses.main(__doc__.splitlines()[0], raw_run, cleaned_run, argv)
 
 
 if __name__ == "__main__":

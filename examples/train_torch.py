@@ -15,7 +15,6 @@ cleaned loss stayed finite and went down.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import compare_losses  # examples/compare_losses.py, beside this file
 import pandas as pd
@@ -25,8 +24,6 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import nanclean
 
-DATA = Path(__file__).resolve().parent.parent / "sample_data" / "ecommerce.csv"
-TARGET = "churned"
 BATCH_SIZE = 256
 
 
@@ -62,8 +59,10 @@ def train(model: nn.Module, loader: DataLoader, epochs: int) -> list[float]:
 def raw_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     """What a hurried user does: drop the text columns, tensor the rest."""
     numeric = df.select_dtypes("number")
-    x = torch.tensor(numeric.drop(columns=TARGET).values, dtype=torch.float32)
-    y = torch.tensor(numeric[TARGET].values, dtype=torch.float32)
+    x = torch.tensor(
+        numeric.drop(columns=compare_losses.TARGET).values, dtype=torch.float32
+    )
+    y = torch.tensor(numeric[compare_losses.TARGET].values, dtype=torch.float32)
     loader = DataLoader(
         TensorDataset(x, y),
         batch_size=BATCH_SIZE,
@@ -75,7 +74,7 @@ def raw_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
 
 def cleaned_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     """The same, through nanclean: repaired, scaled, verified finite for float32."""
-    result = nanclean.clean(df, target=TARGET, loss="bce")
+    result = nanclean.clean(df, target=compare_losses.TARGET, loss="bce")
     dataset = result.to_torch()  # a torch Dataset of (x, y)
     loader = DataLoader(
         dataset,
@@ -87,20 +86,10 @@ def cleaned_run(df: pd.DataFrame, epochs: int, seed: int) -> list[float]:
     return train(make_model(dataset.features.shape[1], seed), loader, epochs)
 
 
-def run(*, short: bool = False, seed: int = 0) -> dict[str, list[float]]:
-    """Both runs; ``{"raw": [...], "cleaned": [...]}`` mean losses per epoch."""
+def main(argv: list[str] | None = None) -> int:
     # a model this small trains faster on one thread (threads cost more than they save)
     torch.set_num_threads(1)
-    epochs = 5 if short else 20
-    df = pd.read_csv(DATA)
-    return {
-        "raw": raw_run(df, epochs, seed),
-        "cleaned": cleaned_run(df, epochs, seed),
-    }
-
-
-def main(argv: list[str] | None = None) -> int:
-    return compare_losses.main(__doc__.splitlines()[0], run, argv)
+    return compare_losses.main(__doc__.splitlines()[0], raw_run, cleaned_run, argv)
 
 
 if __name__ == "__main__":
