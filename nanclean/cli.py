@@ -675,13 +675,20 @@ def _cast_floats(df: Any, contract: Any) -> Any:
 
 
 def _sample_data(given: Path | None) -> Path:
-    candidates = [given] if given else [Path("sample_data")]
+    """--data, else ./sample_data, else the copy installed with the package (a
+    wheel), else the source checkout's (an editable install)."""
+    here = Path(__file__).resolve().parent
+    candidates = (
+        [given]
+        if given
+        else [Path("sample_data"), here / "sample_data", here.parent / "sample_data"]
+    )
     for c in candidates:
         if c is not None and (c / "ecommerce.csv").is_file():
             return c
     raise typer.BadParameter(
-        f"cannot find the sample data (ecommerce.csv) in {str(candidates[0])!r}. Run "
-        "nanclean demo from the repository's root, or pass --data path/to/sample_data.",
+        f"cannot find the sample data (ecommerce.csv) in {str(candidates[0])!r}. "
+        "Pass --data path/to/sample_data.",
         param_hint="'--data'",
     )
 

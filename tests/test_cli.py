@@ -290,6 +290,21 @@ def test_demo_runs_the_whole_job(
     assert kwargs["target"] == "churned" and kwargs["loss"] == "bce"
 
 
+def test_demo_finds_the_sample_data_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the source checkout's sample_data here; a wheel's copy in nanclean/sample_data
+    calls: list[tuple[Any, ...]] = []
+    fake = types.ModuleType("nanclean.demo")
+    fake.compare_training = lambda *a, **k: calls.append((a, k))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nanclean.demo", fake)
+    monkeypatch.chdir(tmp_path)
+    result = run("demo", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    ((args, _),) = calls
+    assert args[0].resolve() == (ROOT / "sample_data" / "ecommerce.csv").resolve()
+
+
 def test_demo_without_the_training_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

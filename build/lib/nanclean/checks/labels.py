@@ -1,0 +1,132 @@
+"""D8: the target against the loss it is trained with.
+
+Labels are never imputed: a missing or out-of-domain label either drops its
+row or raises. A binary target coded as two other values ({1, 2}, {-1, 1}) is
+reported as a coding problem with the mapping that fixes it, not as half of
+the rows being wrong.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from nanclean.checks.base import Flag, fmt, num
+from nanclean.findings import FindingKind, Severity
+from nanclean.stats import Profile
+
+__all__ = ["DOMAINS", "domain_mask", "flags"]
+
+#: The valid target domain of each loss, in words.
+DOMAINS = {
+    "mse": "finite values",
+    "bce": "values in [0, 1]",
+    "ce": "integer class ids >= 0",
+    "poisson": "values >= 0",
+    "gamma": "values > 0",
+    "msle": "values > -1",
+}
+
+
+def domain_mask(column: str, loss: str, n_classes: int | None = None) -> pl.Expr:
+    """True on a present (non-null, non-NaN) label outside the loss's domain."""
+    y = num(column)
+    bad = y.is_infinite()
+    if loss == "bce":
+        bad = bad | (y < 0) | (y > 1)
+    elif loss == "ce":
+        bad = bad | (y < 0) | (y != y.floor())
+        if n_classes is not None:
+            bad = bad | (y >= n_classes)
+    elif loss == "poisson":
+        bad = bad | (y < 0)
+    elif loss == "gamma":
+        bad = bad | (y <= 0)
+    elif loss == "msle":
+        bad = bad | (y <= -1)
+    # polars orders NaN above every number (NaN > 1 is True): a NaN label is
+    # reported as label_missing only, never also as out of domain.
+    return (bad & y.is_not_nan()).fill_null(False)
+
+
+def _coding(
+    profile: Profile, loss: str, n_classes: int | None
+) -> dict[float, int] | None:
+    """A mapping that fixes a shifted label coding, or None."""
+    s = profile.stats
+    values = profile.distinct or []
+    if (
+        loss == "bce"
+        and profile.n_distinct == 2
+        and not all(0 <= v <= 1 for v in values)
+    ):
+        return {values[0]: 0, values[1]: 1}
+    if (
+        loss == "ce"
+        and n_classes is not None
+        and profile.int_valued
+        and s.min == 1
+        and s.max == n_classes
+    ):
+        return {float(k): k - 1 for k in range(1, n_classes + 1)}
+    return None
+
+
+def flags(
+    column: str, profile: Profile, loss: str, n_classes: int | None
+) -> list[Flag]:
+    s = profile.stats
+    y = num(column)
+    out = []
+    if s.missing:
+        out.append(
+            Flag(
+                FindingKind.LABEL_MISSING,
+                column,
+                y.is_null() | y.is_nan(),
+                Severity.ERROR,
+                lambda n, rows: (
+                    f"Target {column!r} is missing (null or NaN) in {n} rows ({rows}); "
+                    "a NaN label makes the loss NaN, and labels are never imputed. Fix: "
+                    "clean drops these rows (invalid_labels='drop_row' by default)."
+                ),
+            )
+        )
+    mapping = _coding(profile, loss, n_classes)
+    if mapping is not None:
+        shown = ", ".join(f"{fmt(k)}: {v}" for k, v in list(mapping.items())[:4])
+        more = ", …" if len(mapping) > 4 else ""
+        out.append(
+            Flag(
+                FindingKind.LABEL_CODING,
+                column,
+                domain_mask(column, loss, n_classes),
+                Severity.ERROR,
+                lambda n, rows: (
+                    f"Target {column!r} looks like a shifted coding for loss {loss!r}: "
+                    f"its values run {fmt(s.min)}..{fmt(s.max)} where {loss} expects "
+                    f"{DOMAINS[loss]}{' below ' + str(n_classes) if n_classes and loss == 'ce' else ''}; "
+                    f"{n} rows are outside ({rows}). Fix: set label_map = "
+                    f"{{{shown}{more}}} in the config."
+                ),
+                details={"mapping": {str(k): v for k, v in mapping.items()}},
+            )
+        )
+        return out
+    if s.min is None:
+        return out
+    limit = f" below n_classes={n_classes}" if loss == "ce" and n_classes else ""
+    out.append(
+        Flag(
+            FindingKind.LABEL_OUT_OF_DOMAIN,
+            column,
+            domain_mask(column, loss, n_classes),
+            Severity.ERROR,
+            lambda n, rows: (
+                f"Target {column!r} has {n} labels outside the domain of loss {loss!r} "
+                f"({DOMAINS[loss]}{limit}; rows {rows}); the loss is NaN or meaningless "
+                "there. Fix: correct the labels, map them with label_map, or let clean "
+                "drop the rows (invalid_labels='drop_row' by default)."
+            ),
+        )
+    )
+    return out

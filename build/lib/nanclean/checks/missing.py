@@ -1,0 +1,59 @@
+"""D1: missing cells — null and NaN counted apart, and all-missing columns."""
+
+from __future__ import annotations
+
+from nanclean.checks.base import Flag, num
+from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.stats import Profile
+
+__all__ = ["all_missing", "flags"]
+
+
+def flags(column: str, profile: Profile) -> list[Flag]:
+    s = profile.stats
+    out = []
+    if s.null:
+        out.append(
+            Flag(
+                FindingKind.NULL,
+                column,
+                num(column).is_null(),
+                Severity.ERROR,
+                lambda n, rows: (
+                    f"Column {column!r} has {n} null (missing) values (rows {rows}); a "
+                    "null becomes NaN in a tensor and the loss turns NaN. Fix: clean "
+                    "imputes them (impute='median' by default), or set impute='drop_row'."
+                ),
+            )
+        )
+    if s.nan:
+        out.append(
+            Flag(
+                FindingKind.NAN,
+                column,
+                num(column).is_nan(),
+                Severity.ERROR,
+                lambda n, rows: (
+                    f"Column {column!r} has {n} NaN values (rows {rows}); one NaN in a "
+                    "batch makes the loss NaN. Fix: clean imputes them "
+                    "(impute='median' by default), or set impute='drop_row'."
+                ),
+            )
+        )
+    return out
+
+
+def all_missing(column: str, profile: Profile) -> Finding | None:
+    s = profile.stats
+    if s.finite or s.pos_inf or s.neg_inf:
+        return None
+    return Finding(
+        FindingKind.ALL_MISSING,
+        column,
+        Severity.ERROR,
+        s.count,
+        1.0,
+        f"Column {column!r} has no value at all: all {s.count} cells are null or NaN, "
+        "so there is no statistic to impute from. Fix: drop the column, or set "
+        f"columns.{column}.impute='constant' with a fill_value.",
+    )

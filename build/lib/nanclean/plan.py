@@ -1,0 +1,157 @@
+"""The Plan: every number clean learned from the training data, as plain data.
+
+A Plan is what ``Cleaner.fit`` produces and ``transform`` applies: fill values,
+bounds, centers, scales, dropped columns and the output column order. It is
+plain dataclasses with a JSON round trip (``plan.to_json()`` /
+``Plan.from_json()``), readable in a diff; no pickle is needed to save a fitted
+cleaner. Declaration only: ``nanclean.fit`` computes the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from nanclean.errors import ConfigError, UnreadableFileError
+from nanclean.report.model import json_safe
+
+__all__ = ["PLAN_VERSION", "ColumnPlan", "EncodingPlan", "Plan"]
+
+PLAN_VERSION = 1
+
+
+@dataclass
+class ColumnPlan:
+    """How one numeric output column is repaired, with its fitted numbers.
+
+    The steps run in this order: derive (ratios) → ±inf → outliers → impute →
+    scale → dtype guard. Every float is finite or None.
+    """
+
+    name: str
+    impute: str = "median"
+    fill: float | None = None  # the value imputed into missing cells
+    pos_inf: str = "clip"
+    neg_inf: str = "clip"
+    inf_high: float | None = None  # what +inf becomes under "clip"
+    inf_low: float | None = None  # what -inf becomes under "clip"
+    outlier_method: str = "mad"
+    outlier_action: str = "clip"
+    outlier_low: float | None = None  # None: no outlier rule for this column
+    outlier_high: float | None = None
+    scale: str = "robust"
+    center: float = 0.0
+    scale_by: float = 1.0  # the divisor; never 0
+    unscaled: str | None = None  # why the column is not divided ("constant", ...)
+    missing_indicator: bool = False
+    clip_indicator: bool = False
+    ratio: list[str] | None = None  # [numerator, denominator] for a derived ratio
+    ratio_on_zero: str = "null"
+    ratio_tolerance: float | None = None  # |denominator| <= this counts as zero
+    # what training looked like, for drift on new data (D10)
+    train_min: float | None = None
+    train_max: float | None = None
+    train_missing: int = 0
+    train_constant: bool = False
+
+
+@dataclass
+class EncodingPlan:
+    """A non-numeric feature encoded as numbers (ordinal codes or one-hot)."""
+
+    name: str
+    method: str  # "ordinal" | "onehot"
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def outputs(self) -> list[str]:
+        if self.method == "ordinal":
+            return [self.name]
+        return [f"{self.name}={c}" for c in self.categories]
+
+
+@dataclass
+class Plan:
+    """Everything ``transform`` needs; JSON round-trips exactly."""
+
+    input_columns: list[str]
+    columns: list[ColumnPlan]
+    output_columns: list[str]
+    target: str | None = None
+    loss: str = "mse"
+    n_classes: int | None = None
+    invalid_labels: str = "drop_row"
+    label_map: dict[str, Any] = field(default_factory=dict)
+    dtype: str = "float32"
+    dtype_overflow: str = "clip"
+    encodings: list[EncodingPlan] = field(default_factory=list)
+    dropped: dict[str, str] = field(default_factory=dict)  # column -> reason
+    coerced: list[str] = field(default_factory=list)
+    version: int = PLAN_VERSION
+
+    def column(self, name: str) -> ColumnPlan:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def features(self) -> list[str]:
+        """Output feature columns, in order (the target excluded)."""
+        return [c for c in self.output_columns if c != self.target]
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(asdict(self))
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        if data.get("version") != PLAN_VERSION:
+            raise ConfigError(
+                f"This plan has version {data.get('version')!r}; this nanclean reads "
+                f"version {PLAN_VERSION}. Fit the cleaner again with this version."
+            )
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"Unknown plan keys {unknown}; is this a nanclean plan?")
+        data = dict(data)
+        data["columns"] = [ColumnPlan(**c) for c in data["columns"]]
+        data["encodings"] = [EncodingPlan(**e) for e in data.get("encodings", [])]
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text_or_path: str | os.PathLike[str]) -> Plan:
+        """Read a plan from its JSON text or from a ``.json`` file."""
+        text = str(text_or_path)
+        where = "The plan text"
+        if not text.lstrip().startswith("{"):
+            where = repr(text)
+            try:
+                text = Path(text_or_path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UnreadableFileError(
+                    f"Cannot read the plan file {where}: {exc.__class__.__name__}. "
+                    "Fix: pass the path of a plan saved by Cleaner.save or "
+                    "`nanclean clean --plan`."
+                ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}). Fix: pass a plan saved by Cleaner.save or plan.to_json()."
+            ) from None
+        if not isinstance(data, dict) or "columns" not in data:
+            raise ConfigError(
+                f"{where} is JSON but not a nanclean plan (no 'columns')."
+            )
+        return cls.from_dict(data)

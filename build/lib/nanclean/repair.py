@@ -1,0 +1,483 @@
+"""transform: a Plan becomes polars expressions, applied in one pass.
+
+Per column, in order: derive (ratios) → ±inf → outliers → impute → scale →
+dtype guard. Statistics are literals from the Plan (never recomputed inside the
+expression). Beside every output column the same pass computes boolean masks
+of what each step changed; every changed cell is attributed to exactly one
+action (the first step that changed it), so the audit adds up cell by cell.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from nanclean.checks.base import is_finite
+from nanclean.checks.labels import DOMAINS, domain_mask
+from nanclean.checks.types import parse_number, target_expr
+from nanclean.dtypes import float_info
+from nanclean.errors import ColumnError, PolicyError, format_rows
+from nanclean.findings import (
+    Action,
+    ActionKind,
+    Finding,
+    FindingKind,
+    RowLabels,
+    Severity,
+)
+from nanclean.frame import ROW_ID, Frame, collect
+from nanclean.plan import ColumnPlan, Plan
+
+__all__ = ["Applied", "apply_plan", "prepare"]
+
+_INF = float("inf")
+
+
+@dataclass
+class Applied:
+    """The output of one transform pass and its audit."""
+
+    frame: pl.DataFrame  # kept rows, plan.output_columns, output dtypes
+    row_ids: np.ndarray  # input positions of the kept rows, in input order
+    actions: list[Action] = field(default_factory=list)
+    drift: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Mask:
+    """One boolean mask computed in the pass, and what a True cell means."""
+
+    column: str
+    expr: pl.Expr
+    kind: ActionKind | None = None  # an action on kept rows
+    drop: str | None = None  # a reason to drop the row
+    error: str | None = None  # a policy that refuses (message prefix)
+    drift: FindingKind | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
+    """Cast the input's columns the way the plan expects; refuse missing columns."""
+    schema = frame.lazy.collect_schema()
+    needed = list(plan.input_columns) + ([plan.target] if plan.target else [])
+    missing = [c for c in plan.input_columns if c not in schema]
+    if missing:
+        raise ColumnError(
+            f"The data to transform lacks {len(missing)} column(s) the cleaner was "
+            f"fitted with: {format_rows(missing, first=10)}. Fix: add them, or fit the "
+            "cleaner on data with the same columns."
+        )
+    extra = [c for c in frame.columns if c not in needed]
+    findings = [
+        Finding(
+            FindingKind.EXTRA_COLUMN,
+            c,
+            Severity.INFO,
+            frame.n_rows,
+            1.0,
+            f"Column {c!r} was not in the training data; it is ignored.",
+        )
+        for c in extra
+    ]
+    encoded = {e.name for e in plan.encodings}
+    casts = []
+    for c in plan.input_columns:
+        if c in encoded:
+            continue
+        if schema[c] in (pl.String, pl.Categorical):
+            casts.append(parse_number(c)[0].alias(c))
+        else:
+            casts.append(pl.col(c).cast(pl.Float64))
+    if plan.target and plan.target in schema:  # new data may come without labels
+        casts.append(target_expr(plan.target, schema[plan.target], plan.label_map))
+    return frame.lazy.with_columns(casts), findings
+
+
+def _column(
+    cp: ColumnPlan, plan: Plan, drift: bool
+) -> tuple[list[pl.Expr], list[_Mask]]:
+    """The output expressions of one numeric column and its masks."""
+    masks: list[_Mask] = []
+    name = cp.name
+    zero = pl.lit(False)
+    if cp.ratio:
+        numerator, denominator = pl.col(cp.ratio[0]), pl.col(cp.ratio[1])
+        tol = cp.ratio_tolerance or 0.0
+        zero = (denominator.abs() <= tol).fill_null(False)
+        if cp.ratio_on_zero == "eps":
+            # clamp |d| up to the tolerance: a nudge that the dtype can see
+            safe = pl.when(denominator < 0).then(-tol).otherwise(tol)
+            x = numerator / pl.when(zero).then(safe).otherwise(denominator)
+        else:
+            x = pl.when(zero).then(None).otherwise(numerator / denominator)
+        kind = {"null": ActionKind.RATIO_NULLED, "eps": ActionKind.RATIO_EPS}
+        masks.append(
+            _Mask(
+                name,
+                zero,
+                kind=kind.get(cp.ratio_on_zero),
+                drop="zero_denominator" if cp.ratio_on_zero == "drop_row" else None,
+                error="ratio_on_zero='error'" if cp.ratio_on_zero == "error" else None,
+                details={"denominator": cp.ratio[1], "tolerance": tol},
+            )
+        )
+    else:
+        x = pl.col(name)
+    finite = is_finite(x)
+    out = pl.when(x.is_nan()).then(None).otherwise(x)
+    changed = zero
+    for sign, policy, bound in (
+        (_INF, cp.pos_inf, cp.inf_high),
+        (-_INF, cp.neg_inf, cp.inf_low),
+    ):
+        hit = (x == sign).fill_null(False)
+        if policy == "clip":
+            out = pl.when(hit).then(pl.lit(bound)).otherwise(out)
+        elif policy == "null":
+            out = pl.when(hit).then(None).otherwise(out)
+        masks.append(
+            _action_mask(name, hit, policy, "inf", {"value": sign, "bound": bound})
+        )
+        changed = changed | (hit if policy in ("clip", "null") else zero)
+    clipped = zero
+    if cp.outlier_low is not None and cp.outlier_high is not None:
+        lo, hi = cp.outlier_low, cp.outlier_high
+        outlier = (finite & ((x < lo) | (x > hi))).fill_null(False)
+        if cp.outlier_action == "clip":
+            out = out.clip(lo, hi)
+            clipped = outlier
+        elif cp.outlier_action == "null":
+            out = pl.when(outlier).then(None).otherwise(out)
+        masks.append(
+            _action_mask(
+                name, outlier, cp.outlier_action, "outlier", {"low": lo, "high": hi}
+            )
+        )
+        changed = changed | (outlier if cp.outlier_action in ("clip", "null") else zero)
+    inf_clipped = (x.is_infinite().fill_null(False)) & pl.lit(
+        cp.pos_inf == "clip" or cp.neg_inf == "clip"
+    )
+    clipped = clipped | inf_clipped
+    pre_impute = out
+    missing_now = pre_impute.is_null()
+    was_missing = (x.is_null() | x.is_nan()) & ~zero
+    if cp.fill is not None and cp.impute not in ("drop_row", "error"):
+        out = out.fill_null(cp.fill)
+        masks.append(
+            _Mask(
+                name,
+                was_missing,
+                kind=ActionKind.IMPUTED,
+                details={"strategy": cp.impute, "value": cp.fill},
+            )
+        )
+        changed = changed | was_missing
+    elif cp.impute == "drop_row":
+        masks.append(_Mask(name, missing_now, drop="missing"))
+    else:
+        masks.append(_Mask(name, missing_now, error="impute='error'"))
+    # (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
+    # a multiplication (polars may turn a division by a literal into one, in
+    # some kernels and not others: the result must not depend on the batch)
+    out = (out * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+    dmax = float_info(plan.dtype).max
+    overflow = (out.abs() > dmax).fill_null(False)
+    if _fits_dtype(cp, dmax):
+        pass  # skipped: its mask would evaluate the whole chain a second time
+    elif plan.dtype_overflow == "clip":
+        out = out.clip(-dmax, dmax)
+        masks.append(
+            _Mask(
+                name,
+                overflow & ~changed,
+                kind=ActionKind.DTYPE_CLIPPED,
+                details={"dtype": plan.dtype, "limit": dmax},
+            )
+        )
+    else:
+        masks.append(
+            _Mask(name, overflow, error=f"dtype_overflow='error' ({plan.dtype})")
+        )
+    store = pl.Float64 if plan.dtype == "float64" else pl.Float32
+    exprs = [out.cast(store).alias(name)]
+    if cp.missing_indicator:
+        exprs.append(missing_now.cast(store).alias(f"{name}__missing"))
+    if cp.clip_indicator:
+        exprs.append(clipped.cast(store).alias(f"{name}__clipped"))
+    if drift:
+        masks += _drift_masks(cp, x)
+    return exprs, masks
+
+
+def _scaled(cp: ColumnPlan, value: float) -> float:
+    """``value`` scaled the way the transform expression scales a cell."""
+    return (value * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+
+
+def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
+    """True when no scaled cell can exceed ``dmax``, so the dtype guard is a no-op.
+
+    Under ``outlier_action="clip"`` every cell is, before scaling, within
+    [outlier_low, outlier_high], the fill value, or null; scaling is monotone,
+    so those values scaled bound every cell. A 2x margin absorbs rounding.
+    """
+    if cp.outlier_action != "clip" or cp.outlier_low is None or cp.outlier_high is None:
+        return False
+    ends = [cp.outlier_low, cp.outlier_high] + (
+        [cp.fill] if cp.fill is not None else []
+    )
+    if not all(math.isfinite(v) for v in [*ends, cp.center, cp.scale_by]):
+        return False
+    return cp.scale_by != 0 and all(abs(_scaled(cp, v)) <= dmax / 2 for v in ends)
+
+
+def _action_mask(
+    column: str, hit: pl.Expr, policy: str, what: str, details: dict[str, Any]
+) -> _Mask:
+    kinds = {
+        ("inf", "clip"): ActionKind.INF_CLIPPED,
+        ("inf", "null"): ActionKind.INF_NULLED,
+        ("outlier", "clip"): ActionKind.OUTLIER_CLIPPED,
+        ("outlier", "null"): ActionKind.OUTLIER_NULLED,
+        ("outlier", "flag"): ActionKind.OUTLIER_FLAGGED,
+    }
+    key = "inf" if what == "inf" else "outliers"
+    return _Mask(
+        column,
+        hit,
+        kind=kinds.get((what, policy)),
+        drop=what if policy == "drop_row" else None,
+        error=f"{key}='error'" if policy == "error" else None,
+        details=details,
+    )
+
+
+def _drift_masks(cp: ColumnPlan, x: pl.Expr) -> list[_Mask]:
+    """New data outside what training looked like (D10)."""
+    out = []
+    if cp.train_min is not None and cp.train_max is not None:
+        outside = (x.is_finite() & ((x < cp.train_min) | (x > cp.train_max))).fill_null(
+            False
+        )
+        out.append(
+            _Mask(
+                cp.name,
+                outside,
+                drift=FindingKind.DRIFT_RANGE,
+                details={"train_min": cp.train_min, "train_max": cp.train_max},
+            )
+        )
+        if cp.train_constant:
+            varies = (x.is_finite() & (x != cp.train_min)).fill_null(False)
+            out.append(
+                _Mask(
+                    cp.name,
+                    varies,
+                    drift=FindingKind.DRIFT_NOT_CONSTANT,
+                    details={"train_value": cp.train_min},
+                )
+            )
+    if cp.train_missing == 0:
+        out.append(
+            _Mask(
+                cp.name,
+                (x.is_null() | x.is_nan()).fill_null(True),
+                drift=FindingKind.DRIFT_MISSING,
+            )
+        )
+    return out
+
+
+def _encoded(plan: Plan) -> tuple[dict[str, list[pl.Expr]], list[_Mask]]:
+    store = pl.Float64 if plan.dtype == "float64" else pl.Float32
+    exprs: dict[str, list[pl.Expr]] = {}
+    masks = []
+    for enc in plan.encodings:
+        s = pl.col(enc.name).cast(pl.String)
+        if enc.method == "ordinal":
+            codes = s.replace_strict(
+                enc.categories,
+                list(range(len(enc.categories))),
+                default=-1,
+                return_dtype=pl.Int64,
+            )
+            exprs[enc.name] = [codes.cast(store).alias(enc.name)]
+        else:
+            exprs[enc.name] = [
+                (s == c).fill_null(False).cast(store).alias(out)
+                for c, out in zip(enc.categories, enc.outputs, strict=True)
+            ]
+        unseen = s.is_not_null() & ~s.is_in(enc.categories)
+        masks.append(
+            _Mask(
+                enc.name,
+                unseen.fill_null(False),
+                drift=FindingKind.DRIFT_RANGE,
+                details={"unseen_category": True},
+            )
+        )
+    return exprs, masks
+
+
+def _target(plan: Plan) -> tuple[list[pl.Expr], list[_Mask]]:
+    if plan.target is None:
+        return [], []
+    y = pl.col(plan.target)
+    invalid = ((y.is_null() | y.is_nan()).fill_null(True)) | domain_mask(
+        plan.target, plan.loss, plan.n_classes
+    )
+    mask = _Mask(
+        plan.target,
+        invalid,
+        drop="invalid_label" if plan.invalid_labels == "drop_row" else None,
+        error="invalid_labels='error'" if plan.invalid_labels == "error" else None,
+        details={"loss": plan.loss, "domain": DOMAINS[plan.loss]},
+    )
+    out = y.cast(pl.Int64, strict=False) if plan.loss == "ce" else y
+    return [out.alias(plan.target)], [mask]
+
+
+def apply_plan(
+    plan: Plan,
+    lazy: pl.LazyFrame,
+    *,
+    labels: RowLabels,
+    n_rows: int,
+    source: str = "the input",
+    drift: bool = False,
+) -> Applied:
+    """Run the transform pass; raise PolicyError when an ``error`` policy triggers."""
+    outputs: dict[str, list[pl.Expr]] = {}
+    masks: list[_Mask] = []
+    for cp in plan.columns:
+        exprs, column_masks = _column(cp, plan, drift)
+        outputs[cp.name] = exprs
+        masks += column_masks
+    enc_exprs, enc_masks = _encoded(plan)
+    outputs.update(enc_exprs)
+    masks += enc_masks if drift else []
+    target_exprs, target_masks = _target(plan)
+    masks += target_masks
+    ordered: list[pl.Expr] = []
+    for c in _output_order(plan):
+        ordered += outputs.get(c, [])
+    ordered += target_exprs
+    query = lazy.select(
+        pl.col(ROW_ID),
+        *ordered,
+        *(m.expr.alias(f"\x00{i}") for i, m in enumerate(masks)),
+    )
+    full = collect(query, source, streaming=True)  # columns come in chunks
+    # mask → row ids, in parallel over the in-memory boolean columns
+    ids_frame = full.select(
+        pl.col(ROW_ID).filter(pl.col(f"\x00{i}")).implode().alias(str(i))
+        for i in range(len(masks))
+    )
+    ids = [
+        ids_frame.get_column(str(i))[0].to_numpy().astype(np.int64)
+        for i in range(len(masks))
+    ]
+    _raise_for_errors(masks, ids, labels)
+    dropped: dict[tuple[str, str], list[np.ndarray]] = {}
+    for m, rows in zip(masks, ids, strict=True):
+        if m.drop and len(rows):
+            dropped.setdefault((m.drop, m.column), []).append(rows)
+    drop_ids = (
+        np.unique(np.concatenate([r for parts in dropped.values() for r in parts]))
+        if dropped
+        else np.empty(0, np.int64)
+    )
+    if len(drop_ids) == n_rows:
+        reasons = ", ".join(f"{reason} in {col!r}" for reason, col in dropped)
+        raise PolicyError(
+            f"Every one of the {n_rows} rows would be dropped ({reasons}). Fix: choose "
+            "a policy that repairs instead of dropping (e.g. impute='median', "
+            "inf='clip'), or check the target and loss."
+        )
+    actions: list[Action] = []
+    for (reason, col), parts in dropped.items():
+        rows = np.unique(np.concatenate(parts))
+        actions.append(
+            Action(
+                ActionKind.ROWS_DROPPED,
+                col,
+                len(rows),
+                rows,
+                {"reason": reason},
+                labels,
+            )
+        )
+    findings = []
+    for m, rows in zip(masks, ids, strict=True):
+        if m.kind is not None:
+            rows = (
+                np.setdiff1d(rows, drop_ids, assume_unique=True)
+                if len(drop_ids)
+                else rows
+            )
+            if len(rows):
+                actions.append(
+                    Action(m.kind, m.column, len(rows), rows, m.details, labels)
+                )
+        elif m.drift is not None and len(rows):
+            findings.append(_drift_finding(m, rows, n_rows, labels))
+    keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
+    out = full.select(plan.output_columns)
+    if len(drop_ids):
+        kept = ~np.isin(keep, drop_ids)
+        out = out.filter(pl.Series(kept))
+        keep = keep[kept]
+    return Applied(out, keep, actions, findings)
+
+
+def _output_order(plan: Plan) -> list[str]:
+    order = [c for c in plan.input_columns if c != plan.target]
+    return order + [cp.name for cp in plan.columns if cp.name not in order]
+
+
+def _raise_for_errors(
+    masks: list[_Mask], ids: list[np.ndarray], labels: RowLabels
+) -> None:
+    for m, rows in zip(masks, ids, strict=True):
+        if m.error and len(rows):
+            raise PolicyError(
+                f"Column {m.column!r} has {len(rows)} cells that the policy "
+                f"{m.error} refuses to repair (rows "
+                f"{format_rows(labels(rows[:5]), len(rows))}). Fix: correct them "
+                "upstream, or choose a repairing policy for this column."
+            )
+
+
+_DRIFT_TEXT = {
+    FindingKind.DRIFT_RANGE: "values outside the range seen in training",
+    FindingKind.DRIFT_MISSING: "missing values, where training had none",
+    FindingKind.DRIFT_NOT_CONSTANT: "values that differ from its constant training value",
+}
+
+
+def _drift_finding(
+    m: _Mask, rows: np.ndarray, n_rows: int, labels: RowLabels
+) -> Finding:
+    assert m.drift is not None
+    what = (
+        "categories not seen in training"
+        if m.details.get("unseen_category")
+        else _DRIFT_TEXT[m.drift]
+    )
+    return Finding(
+        m.drift,
+        m.column,
+        Severity.WARNING,
+        len(rows),
+        len(rows) / n_rows,
+        f"Column {m.column!r} has {len(rows)} {what} (rows "
+        f"{format_rows(labels(rows[:5]), len(rows))}). They were repaired by the fitted "
+        "plan; if this is the new normal, refit the cleaner on data that includes it.",
+        row_ids=rows,
+        details=m.details,
+        labels=labels,
+    )

@@ -1,0 +1,278 @@
+"""AuditReport and ColumnStats: plain data, JSON-able, no machinery.
+
+The report is built in two stages (see STYLE.md, after skrub): this model is
+the plain summary; renderers (HTML) read it and never compute statistics.
+Strict JSON: non-finite numbers are written as the strings ``"nan"``,
+``"inf"`` and ``"-inf"``, never as ``NaN`` / ``Infinity`` tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nanclean.findings import Action, Finding, FindingKind, Severity, by_severity
+
+__all__ = ["SCHEMA_VERSION", "AuditReport", "ColumnStats", "json_safe"]
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class ColumnStats:
+    """Statistics of one column before (or after) cleaning.
+
+    min, max, mean, std, median, mad and the quantiles are over finite values
+    only; they are None when the column has no finite value. ``estimated`` is
+    True when median, MAD and quantiles come from a sample (see
+    ``CleanConfig.sample_size``); every count is exact.
+    """
+
+    name: str
+    dtype: str
+    role: str = "feature"  # feature | target | non_numeric
+    count: int = 0
+    null: int = 0
+    nan: int = 0
+    pos_inf: int = 0
+    neg_inf: int = 0
+    zeros: int = 0
+    min: float | None = None
+    max: float | None = None
+    mean: float | None = None
+    std: float | None = None
+    median: float | None = None
+    mad: float | None = None
+    q01: float | None = None
+    q25: float | None = None
+    q75: float | None = None
+    q99: float | None = None
+    estimated: bool = False
+    histogram: dict[str, Any] | None = None  # see stats.histogram
+
+    @property
+    def finite(self) -> int:
+        return self.count - self.null - self.nan - self.pos_inf - self.neg_inf
+
+    @property
+    def missing(self) -> int:
+        return self.null + self.nan
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(asdict(self))
+
+
+@dataclass
+class AuditReport:
+    """What a scan found (and, after a clean, what was done about it).
+
+    Attributes
+    ----------
+    findings : list of Finding
+        Most severe first, then by column order, then by kind.
+    columns : dict of str to ColumnStats
+        Statistics of every input column, in input order.
+    input : dict
+        Description of the input (kind, source, rows, columns, dtypes).
+    target, loss : str or None
+    config : dict
+        The configuration used.
+    actions : list of Action
+        What clean did, per column (empty after a scan).
+    after : dict of str to ColumnStats
+        Statistics of the output columns (empty after a scan).
+    output : dict
+        Description of the output (rows, columns, dtype, dropped rows, and
+        ``plan``: the fitted Plan as a dict).
+    """
+
+    findings: list[Finding] = field(default_factory=list)
+    columns: dict[str, ColumnStats] = field(default_factory=dict)
+    input: dict[str, Any] = field(default_factory=dict)
+    target: str | None = None
+    loss: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    after: dict[str, ColumnStats] = field(default_factory=dict)
+    output: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # --- querying -------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def filter(
+        self,
+        *,
+        kind: FindingKind | str | None = None,
+        column: str | None = None,
+        severity: Severity | str | None = None,
+    ) -> list[Finding]:
+        """The findings matching every given criterion."""
+        return [
+            f
+            for f in self.findings
+            if (kind is None or f.kind == kind)
+            and (column is None or f.column == column)
+            and (severity is None or f.severity == severity)
+        ]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return self.filter(severity=Severity.ERROR)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self.filter(severity=Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding has severity ``error``."""
+        return not self.errors
+
+    def summary(self) -> dict[str, int]:
+        return by_severity(self.findings)
+
+    # --- serialization --------------------------------------------------------
+
+    def to_dict(self, *, max_rows: int | None = None) -> dict[str, Any]:
+        """A plain dict; every offending row label is included unless capped."""
+        return json_safe(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "input": self.input,
+                "target": self.target,
+                "loss": self.loss,
+                "summary": self.summary(),
+                "findings": [f.to_dict(max_rows=max_rows) for f in self.findings],
+                "columns": {k: v.to_dict() for k, v in self.columns.items()},
+                "actions": [a.to_dict(max_rows=max_rows) for a in self.actions],
+                "after": {k: v.to_dict() for k, v in self.after.items()},
+                "output": self.output,
+                "config": self.config,
+                "meta": self.meta,
+            }
+        )
+
+    def to_json(
+        self,
+        path: str | Path | None = None,
+        *,
+        indent: int | None = 2,
+        timestamp: bool = False,
+    ) -> str:
+        """Strict JSON (no NaN / Infinity tokens); also written to ``path`` if given.
+
+        The document is :meth:`to_dict` (every offending row label included)
+        plus the ``verdict`` (safe to train in float32? in float16?) and the
+        input's ``fingerprint``; its structure is described by the JSON Schema
+        ``nanclean/report/audit.schema.json``. With ``timestamp=True`` a
+        ``run`` entry records when and how long; without it the same input and
+        config give byte-identical JSON.
+        """
+        from nanclean.report.summary import fingerprint, run_info, verdict
+
+        data = self.to_dict()
+        data["verdict"] = json_safe(verdict(self))
+        data["fingerprint"] = fingerprint(self)
+        if timestamp:
+            data["run"] = run_info(self)
+        text = _dumps(data, indent)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    def to_html(
+        self, path: str | Path | None = None, *, timestamp: bool = False
+    ) -> str:
+        """One self-contained HTML file (inline CSS and SVG, no network access).
+
+        Returns the HTML and also writes it to ``path`` if given. Without
+        ``timestamp`` the same input and config give byte-identical HTML.
+        """
+        from nanclean.report.html import render_html
+
+        text = render_html(self, timestamp=timestamp)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def _repr_html_(self) -> str:
+        from nanclean.report.html import render_html
+
+        return render_html(self, fragment=True)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (
+            f"AuditReport({len(self.findings)} findings: {s['error']} error, "
+            f"{s['warning']} warning, {s['info']} info; "
+            f"{self.input.get('n_rows', '?')} rows × {len(self.columns)} columns)"
+        )
+
+
+def json_safe(value: Any) -> Any:
+    """Recursively make ``value`` strict-JSON-able (non-finite floats → strings)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if all(type(v) is int for v in value):  # row labels: millions, all plain
+            return list(value)
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        return json_safe(value.item())
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    return str(value)
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000nanclean:(\d+)"')
+
+
+def _dumps(data: dict[str, Any], indent: int | None) -> str:
+    """JSON text; with ``indent``, lists of plain values stay on one line.
+
+    Row-label lists can hold millions of entries: one line each would double
+    the file and make it unreadable. Each such list is swapped for a
+    placeholder, the document is indented, then the placeholders are replaced
+    by the compact lists (falling back to plain indentation should a
+    placeholder ever collide with a string in the data).
+    """
+    if indent is None:
+        return json.dumps(data, allow_nan=False)
+    inline: list[str] = []
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            if value and all(
+                v is None or isinstance(v, str | int | float) for v in value
+            ):
+                inline.append(json.dumps(value, allow_nan=False))
+                return f"\x00nanclean:{len(inline) - 1}"
+            return [swap(v) for v in value]
+        return value
+
+    text = json.dumps(swap(data), indent=indent, allow_nan=False)
+    parts = _PLACEHOLDER.split(text)
+    if sorted(int(p) for p in parts[1::2]) != list(range(len(inline))):
+        return json.dumps(data, indent=indent, allow_nan=False)
+    for i in range(1, len(parts), 2):
+        parts[i] = inline[int(parts[i])]
+    return "".join(parts)

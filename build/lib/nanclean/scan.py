@@ -1,0 +1,410 @@
+"""scan: find every data-side cause of a NaN loss, by column and by row.
+
+Two passes over the data, each made of parallel polars queries: the statistics
+pass (``stats.profile_columns``) and the flag pass, which collects the count
+and the row ids of every cell a detector flags. The statistics pass already
+returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
+other detectors. A column whose flags all promise which values they can flag
+(``Flag.outside`` / ``Flag.inside``) is read once for the row ids and values
+of those few cells, and the flags' masks run on them only. A frame in memory
+is queried in batches of columns, which keeps the temporary copies small. A
+third, small query runs only when a column has inf or extreme cells and another
+column has zeros: it reads just those rows of the zero-holding columns to find
+the suspected denominator.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from dataclasses import dataclass, field, replace
+from functools import reduce
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from nanclean.checks import (
+    constant,
+    denominators,
+    domains,
+    dtype_range,
+    labels,
+    missing,
+    nonfinite,
+    outliers,
+)
+from nanclean.checks.base import Flag, num
+from nanclean.checks.types import Columns, classify
+from nanclean.config import CleanConfig, as_config
+from nanclean.errors import ConfigError, closest
+from nanclean.findings import Finding, FindingKind
+from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
+from nanclean.report.model import AuditReport
+from nanclean.stats import Profile, column_batches, profile_columns
+
+__all__ = ["ScanState", "run_scan", "scan"]
+
+_KIND_ORDER = {k: i for i, k in enumerate(FindingKind)}
+# Flags whose offending value is known without reading it back.
+_SELF_DESCRIBING: dict[FindingKind, Any] = {
+    FindingKind.NULL: None,
+    FindingKind.NAN: float("nan"),
+    FindingKind.POS_INF: float("inf"),
+    FindingKind.NEG_INF: float("-inf"),
+}
+# Flags whose rows the statistics pass already returned (Profile.rows_where).
+_FROM_PROFILE = (FindingKind.NAN, FindingKind.POS_INF, FindingKind.NEG_INF)
+# Inputs that are cheap to query more than once (not a lazy file scan).
+_IN_MEMORY = (InputKind.POLARS, InputKind.PANDAS, InputKind.NUMPY, InputKind.ARROW)
+
+
+@dataclass
+class ScanState:
+    """Everything a scan learned; ``clean`` fits its Plan from it."""
+
+    frame: Frame
+    columns: Columns
+    profiles: dict[str, Profile]
+    config: CleanConfig
+    loss: str
+    findings: list[Finding]
+    report: AuditReport
+    rows: dict[tuple[FindingKind, str], np.ndarray] = field(default_factory=dict)
+
+
+def scan(
+    data: Any,
+    *,
+    target: str | None = None,
+    loss: str | None = None,
+    config: Any = None,
+) -> AuditReport:
+    """Find every data-side cause of a NaN loss. Changes nothing.
+
+    Parameters
+    ----------
+    data : polars DataFrame / LazyFrame, pandas DataFrame, 2-D numpy array,
+        pyarrow Table, or a path to a CSV / Parquet / Arrow IPC / JSON file.
+    target : str, optional
+        The label column, checked against ``loss``'s domain.
+    loss : {"mse", "bce", "ce", "poisson", "gamma", "msle"}, optional
+        The loss the target is trained with (default: ``config.loss``, "mse").
+    config : CleanConfig, dict, or path to TOML / YAML, optional
+
+    Returns
+    -------
+    AuditReport
+        ``report.findings``: every finding, most severe first, each with the
+        offending rows as the caller's row labels.
+
+    Examples
+    --------
+    >>> import polars as pl, nanclean as nc
+    >>> df = pl.DataFrame({"gmv": [10.0, 20.0, 30.0], "orders": [1.0, 0.0, 3.0]})
+    >>> df = df.with_columns(per_order=pl.col("gmv") / pl.col("orders"))
+    >>> [(f.kind.value, f.column, f.rows) for f in nc.scan(df).errors]
+    [('pos_inf', 'per_order', [1]), ('suspected_denominator', 'per_order', [1])]
+    """
+    cfg = as_config(config)
+    return run_scan(read(data), cfg, target=target, loss=loss).report
+
+
+def run_scan(
+    frame: Frame,
+    cfg: CleanConfig,
+    *,
+    target: str | None = None,
+    loss: str | None = None,
+) -> ScanState:
+    started = time.perf_counter()
+    target = target if target is not None else cfg.target
+    loss = loss or cfg.loss
+    if loss not in labels.DOMAINS:
+        raise ConfigError(
+            f"loss must be one of {', '.join(map(repr, labels.DOMAINS))}; got {loss!r}."
+            f"{closest(str(loss), list(labels.DOMAINS))}"
+        )
+    cols = classify(frame, target=target, label_map=cfg.label_map)
+    data = _materialized(frame, cols)
+    _check_config_columns(cfg, cols)
+    numeric = cols.numeric
+    quantiles = {
+        c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
+        for c in cols.features
+        if cfg.policy(c).outliers == "quantile"
+    }
+    profiles = profile_columns(
+        data.lazy,
+        numeric,
+        dtypes={c: frame.schema[c] for c in numeric},
+        n_rows=frame.n_rows,
+        sample_size=cfg.sample_size,
+        roles={target: "target"} if target else None,
+        quantiles=quantiles,
+        distinct_for=(target,) if target else (),
+        need_magnitude=tuple(
+            [den for _, den in cfg.ratios.values()] + list(cfg.reciprocal_inputs)
+        ),
+        source=frame.source,
+        in_memory=frame.kind in _IN_MEMORY,
+    )
+    findings = list(cols.findings)
+    flags: list[Flag] = []
+    for c in cols.features:
+        p = profiles[c]
+        policy = cfg.policy(c)
+        findings += filter(None, [missing.all_missing(c, p)])
+        findings += constant.findings(c, p)
+        flags += missing.flags(c, p)
+        flags += nonfinite.flags(c, p.stats.pos_inf, p.stats.neg_inf)
+        flags += outliers.flags(c, p, policy)
+        flags += dtype_range.flags(c, p, cfg.dtype)
+    if target:
+        flags += labels.flags(target, profiles[target], loss, cfg.n_classes)
+        flags += dtype_range.flags(target, profiles[target], cfg.dtype)
+    flags += denominators.declared_flags(cfg.ratios, profiles, cfg.dtype)
+    flags += domains.flags(
+        cfg.log_inputs,
+        cfg.sqrt_inputs,
+        cfg.reciprocal_inputs,
+        {
+            c: denominators.tolerance(profiles[c], cfg.dtype)
+            for c in cfg.reciprocal_inputs
+        },
+    )
+    candidates = {
+        c: denominators.tolerance(profiles[c], cfg.dtype)
+        for c in cols.features
+        if denominators.is_candidate(profiles[c])
+    }
+    found, rows, zero_counts = _run_flags(frame, data, flags, candidates, profiles)
+    findings += found
+    findings += _suspect_denominators(frame, data, cfg, rows, candidates, zero_counts)
+    order = {c: i for i, c in enumerate(frame.columns + list(cfg.ratios))}
+    findings.sort(
+        key=lambda f: (
+            -f.severity.rank,
+            order.get(f.column, len(order)),
+            _KIND_ORDER[f.kind],
+        )
+    )
+    report = AuditReport(
+        findings=findings,
+        columns={c: profiles[c].stats for c in numeric},
+        input=frame.describe(),
+        target=target,
+        loss=loss if target else None,
+        config=cfg.to_dict(),
+        meta={"nanclean": version("nanclean"), "polars": pl.__version__},
+    )
+    report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return ScanState(frame, cols, profiles, cfg, loss, findings, report, rows)
+
+
+def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
+    known = cols.features
+    named = [(f"ratios.{k}", c) for k, pair in cfg.ratios.items() for c in pair]
+    for key in ("log_inputs", "sqrt_inputs", "reciprocal_inputs"):
+        named += [(key, c) for c in getattr(cfg, key)]
+    for key, c in named:
+        if c not in known:
+            raise ConfigError(
+                f"Config key {key!r} names column {c!r}, which is not a numeric feature "
+                f"of the input.{closest(c, known)} Fix the name or remove it."
+            )
+
+
+def _materialized(frame: Frame, cols: Columns) -> Columns:
+    """``cols`` with its frame computed once when the input is in memory: the row
+    id and any coerced column then exist before the batches of the statistics
+    and flag passes (zero-copy for the columns that are unchanged)."""
+    if frame.kind not in _IN_MEMORY:
+        return cols
+    needed = [ROW_ID, *cols.numeric]
+    return replace(cols, lazy=collect(cols.lazy.select(needed), frame.source).lazy())
+
+
+def _run_flags(
+    frame: Frame,
+    cols: Columns,
+    flags: list[Flag],
+    candidates: dict[str, float],
+    profiles: dict[str, Profile],
+) -> tuple[list[Finding], dict[tuple[FindingKind, str], np.ndarray], dict[str, int]]:
+    """The flag pass: count and row ids of every flag, zero counts of candidates."""
+    known = {
+        i: profiles[flag.column].rows_where(_SELF_DESCRIBING[flag.kind])
+        for i, flag in enumerate(flags)
+        if flag.kind in _FROM_PROFILE and flag.column in profiles
+    }
+    pending: dict[str, list[int]] = {c: [] for c in candidates}
+    for i, flag in enumerate(flags):
+        if i not in known:
+            pending.setdefault(flag.column, []).append(i)
+    by_column: dict[str, list[pl.Expr]] = {}
+    narrowed = []
+    for c, members in pending.items():
+        flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
+        if flaggable is not None and c in cols.numeric:
+            narrowed.append(c)
+            by_column[c] = [
+                pl.col(ROW_ID).filter(flaggable).implode().alias(f"cells_rows:{c}"),
+                num(c).filter(flaggable).implode().alias(f"cells:{c}"),
+            ]
+            continue
+        by_column[c] = [e for i in members for e in _flag_exprs(i, flags[i])]
+        if c in candidates:
+            by_column[c].append(_near_zero_count(c, candidates[c]))
+    result: dict[str, pl.Series] = {}
+    in_memory = frame.kind in _IN_MEMORY
+    for batch in column_batches(list(by_column), frame.n_rows, in_memory):
+        query = cols.lazy.select(e for c in batch for e in by_column[c])
+        result.update(collect(query, frame.source).to_dict())
+    for c in narrowed:
+        # the masks, evaluated on the column's few cells that they can flag
+        cells = pl.DataFrame(
+            {ROW_ID: result[f"cells_rows:{c}"][0], c: result[f"cells:{c}"][0]}
+        )
+        exprs = [e for i in pending[c] for e in _flag_exprs(i, flags[i])]
+        if c in candidates:
+            exprs.append(_near_zero_count(c, candidates[c]))
+        result.update(cells.select(exprs).to_dict())
+    findings = []
+    rows: dict[tuple[FindingKind, str], np.ndarray] = {}
+    for i, flag in enumerate(flags):
+        # read the id lists as arrays: never through Python lists (millions of ids)
+        ids = (
+            known[i]
+            if i in known
+            else result[f"{i}:rows"][0].to_numpy().astype(np.int64)
+        )
+        if len(ids) == 0:
+            continue
+        rows[(flag.kind, flag.column)] = ids
+        key = f"{i}:examples"
+        shown = (
+            result[key][0].to_list()
+            if key in result
+            else _SELF_DESCRIBING.get(flag.kind)
+        )
+        if not isinstance(shown, list):
+            shown = [shown] * min(5, len(ids))
+        examples = list(zip(frame.labels(ids[:5]), shown, strict=False))
+        findings.append(
+            Finding(
+                flag.kind,
+                flag.column,
+                flag.severity,
+                len(ids),
+                len(ids) / frame.n_rows,
+                flag.message(n=len(ids), rows=_preview(frame, ids)),
+                row_ids=ids,
+                examples=examples,
+                details=flag.details,
+                labels=frame.labels,
+            )
+        )
+    zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
+    return findings, rows, zero_counts
+
+
+def _flag_exprs(i: int, flag: Flag) -> list[pl.Expr]:
+    """The row ids of flag ``i`` and, unless self-describing, five example values."""
+    exprs = [pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows")]
+    if flag.kind not in _SELF_DESCRIBING:
+        values = flag.values if flag.values is not None else pl.col(flag.column)
+        exprs.append(values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"))
+    return exprs
+
+
+def _near_zero_count(column: str, tol: float) -> pl.Expr:
+    return denominators.near_zero(column, tol).sum().alias(f"nz:{column}")
+
+
+def _flaggable(column: str, flags: list[Flag], tol: float | None) -> pl.Expr | None:
+    """True on every cell that ``flags`` (and, with ``tol``, the near-zero count)
+    can flag, from the flags' ``outside`` / ``inside`` promises; None when a
+    flag makes none."""
+    if any(f.outside is None and f.inside is None for f in flags):
+        return None
+    x = num(column)
+    outside = [f.outside for f in flags if f.outside is not None]
+    inside = [f.inside for f in flags if f.inside is not None]
+    inside += [(-tol, tol)] if tol is not None else []  # near_zero: |x| <= tol
+    parts = []
+    if outside:  # outside every range means outside their intersection
+        low, high = max(r[0] for r in outside), min(r[1] for r in outside)
+        parts.append(~x.is_between(low, high))
+    if inside:  # within any range means within their hull
+        parts.append(x.is_between(min(r[0] for r in inside), max(r[1] for r in inside)))
+    return reduce(operator.or_, parts) if parts else None
+
+
+def _preview(frame: Frame, ids: np.ndarray) -> str:
+    from nanclean.errors import format_rows
+
+    return format_rows(frame.labels(ids[:5]), total=len(ids))
+
+
+def _suspect_denominators(
+    frame: Frame,
+    cols: Columns,
+    cfg: CleanConfig,
+    rows: dict[tuple[FindingKind, str], np.ndarray],
+    candidates: dict[str, float],
+    zero_counts: dict[str, int],
+) -> list[Finding]:
+    """Blame the column whose zeros coincide with another column's inf / extreme cells."""
+    bad: dict[str, tuple[np.ndarray, str]] = {}
+    extreme: dict[str, np.ndarray] = {}  # outlier rows of a column that also has inf
+    for c in cols.features:
+        if c in cfg.ratios:
+            continue
+        pos = rows.get((FindingKind.POS_INF, c), np.empty(0, np.int64))
+        neg = rows.get((FindingKind.NEG_INF, c), np.empty(0, np.int64))
+        if len(pos) or len(neg):
+            what = (
+                "+inf"
+                if len(pos) and not len(neg)
+                else "-inf"
+                if len(neg) and not len(pos)
+                else "±inf"
+            )
+            bad[c] = (np.sort(np.concatenate([pos, neg])), what)  # disjoint sets
+            if (FindingKind.OUTLIER, c) in rows:
+                extreme[c] = rows[(FindingKind.OUTLIER, c)]
+        elif (FindingKind.OUTLIER, c) in rows:
+            bad[c] = (rows[(FindingKind.OUTLIER, c)], "an extreme outlier")
+    live = [d for d, n in zero_counts.items() if n > 0]
+    if not bad or not live:
+        return []
+    in_any = np.zeros(frame.n_rows, dtype=bool)
+    for r in [*(r for r, _ in bad.values()), *extreme.values()]:
+        in_any[r] = True
+    all_rows = np.flatnonzero(in_any)  # sorted, unique
+    # Gather just those rows of the zero-holding columns (row ids are positions).
+    at = pl.Series(all_rows, dtype=pl.UInt32)
+    gathered = collect(
+        cols.lazy.select(pl.col(d).gather(at) for d in live), frame.source
+    )
+    hits = gathered.select(
+        denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
+    )
+    near_zero = {d: hits[d].to_numpy() for d in live}
+    out = []
+    for c, (bad_rows, what) in bad.items():
+        at_bad = np.searchsorted(all_rows, bad_rows)  # bad_rows ⊆ all_rows, sorted
+        overlaps = {d: int(near_zero[d][at_bad].sum()) for d in live if d != c}
+        f = denominators.suspected(
+            c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
+        )
+        if f is not None and c in extreme:
+            # a near-zero (not zero) denominator gives a huge finite ratio instead
+            den = f.details["denominator"]
+            pos = np.searchsorted(all_rows, extreme[c])
+            f = denominators.with_extreme_rows(f, extreme[c][near_zero[den][pos]])
+        if f is not None:
+            out.append(f)
+    return out

@@ -1,0 +1,249 @@
+"""The contract: a Pandera schema generated from the Plan, and input schemas.
+
+The checks are registered with pandera's extension API
+(``pandera.extensions.register_check_method``) under the names
+``nanclean_finite`` and ``nanclean_in_range`` so that a schema round-trips
+through YAML. Importing :mod:`nanclean` (or this module) registers them; a
+plain-pandera user loading a saved schema must ``import nanclean.schema``
+first, or pandera drops the unknown checks silently.
+
+Notes
+-----
+Pandera's ``nullable=False`` catches NaN but not ±inf, and its range checks
+pass NaN (polars sorts NaN as the largest value), so finiteness is an explicit
+check of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandera.extensions as extensions
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from nanclean.checks.base import is_finite
+from nanclean.dtypes import float_info
+from nanclean.errors import ConfigError, ContractError, UnreadableFileError, format_rows
+from nanclean.findings import Finding, FindingKind, RowLabels, Severity
+from nanclean.plan import Plan
+
+__all__ = [
+    "input_findings",
+    "load_schema",
+    "save_schema",
+    "schema_from_plan",
+    "validate",
+]
+
+
+@extensions.register_check_method(statistics=[])
+def nanclean_finite(data: PolarsData) -> pl.LazyFrame:
+    """Every value is finite (not NaN, not ±inf)."""
+    return data.lazyframe.select(is_finite(pl.col(data.key)))
+
+
+@extensions.register_check_method(statistics=["min_value", "max_value"])
+def nanclean_in_range(
+    data: PolarsData, *, min_value: float, max_value: float
+) -> pl.LazyFrame:
+    """Every value is finite and within [min_value, max_value]."""
+    c = pl.col(data.key)
+    within = c.is_between(min_value, max_value)
+    if np.isfinite(min_value) and np.isfinite(max_value):
+        # finite bounds exclude ±inf, and NaN, which polars orders above all
+        return data.lazyframe.select(within)
+    return data.lazyframe.select(is_finite(c) & within)
+
+
+def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
+    """The schema every output of ``plan`` satisfies: dtypes, no nulls, finite, bounds."""
+    store = pl.Float64 if plan.dtype == "float64" else pl.Float32
+    dmax = float_info(plan.dtype).max
+    columns: dict[str, pa.Column] = {}
+    for name in plan.features:
+        low, high = -dmax, dmax
+        if name in {cp.name for cp in plan.columns}:
+            cp = plan.column(name)
+            if cp.outlier_action == "clip" and cp.outlier_low is not None:
+                # the clip bounds, scaled; float32 rounding can move them by an ulp
+                assert cp.outlier_high is not None
+                a = (cp.outlier_low - cp.center) / cp.scale_by
+                b = (cp.outlier_high - cp.center) / cp.scale_by
+                slack = 1e-6 * max(abs(a), abs(b), 1.0)
+                # the dtype guard clips after scaling: clamp both bounds into its range
+                low = float(np.clip(min(a, b) - slack, -dmax, dmax))
+                high = float(np.clip(max(a, b) + slack, -dmax, dmax))
+        columns[name] = pa.Column(
+            store,
+            nullable=False,
+            checks=[
+                pa.Check.nanclean_finite(),
+                pa.Check.nanclean_in_range(min_value=float(low), max_value=float(high)),
+            ],
+        )
+    if plan.target:
+        if plan.loss == "ce":
+            columns[plan.target] = pa.Column(
+                pl.Int64,
+                nullable=False,
+                checks=[
+                    pa.Check.ge(0),
+                    *([pa.Check.lt(plan.n_classes)] if plan.n_classes else []),
+                ],
+            )
+        else:
+            low, high = _target_range(plan.loss)
+            columns[plan.target] = pa.Column(
+                pl.Float64,
+                nullable=False,
+                checks=[
+                    pa.Check.nanclean_finite(),
+                    pa.Check.nanclean_in_range(min_value=low, max_value=high),
+                ],
+            )
+    return pa.DataFrameSchema(
+        columns, strict=True, ordered=True, name="nanclean_output"
+    )
+
+
+def _target_range(loss: str) -> tuple[float, float]:
+    big = float_info("float64").max
+    return {
+        "bce": (0.0, 1.0),
+        "poisson": (0.0, big),
+        "gamma": (float(np.nextafter(0.0, 1.0)), big),
+        "msle": (float(np.nextafter(-1.0, 0.0)), big),
+    }.get(loss, (-big, big))
+
+
+def validate(
+    frame: pl.DataFrame, schema: pa.DataFrameSchema, row_ids: np.ndarray
+) -> None:
+    """Validate nanclean's own output; a failure is a bug in nanclean."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(10)
+        lines = [
+            f"{r['column']}: {r['check']} failed on {r['failure_case']} (row "
+            f"{row_ids[r['index']] if r['index'] is not None else '?'})"
+            for r in cases.iter_rows(named=True)
+        ]
+        raise ContractError(
+            "The cleaned output broke its contract; this is a bug in nanclean, please "
+            "report it with this message:\n  " + "\n  ".join(lines)
+        ) from None
+
+
+def save_schema(schema: pa.DataFrameSchema, path: str | os.PathLike[str]) -> Path:
+    """Write ``schema`` as YAML (or JSON for a ``.json`` path)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    text = schema.to_json() if p.suffix == ".json" else schema.to_yaml()
+    p.write_text(str(text), encoding="utf-8")
+    return p
+
+
+def load_schema(path: str | os.PathLike[str]) -> pa.DataFrameSchema:
+    """Read a schema saved by :func:`save_schema` (nanclean's checks registered)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UnreadableFileError(
+            f"Schema file {str(p)!r} does not exist. Check the path."
+        )
+    hint = "Is it a pandera polars schema written by nanclean or DataFrameSchema.to_yaml()?"
+    try:
+        if p.suffix == ".json":
+            schema = pa.DataFrameSchema.from_json(p)
+        else:
+            schema = pa.DataFrameSchema.from_yaml(p)
+    except Exception as exc:  # pandera raises many types on bad files
+        raise UnreadableFileError(
+            f"Could not read schema {str(p)!r}: {exc}. {hint}"
+        ) from None
+    # pandera reads any mapping (a config file, an empty file) as a schema that
+    # checks nothing, which would pass every frame
+    if not schema.columns:
+        raise UnreadableFileError(f"Schema {str(p)!r} declares no columns. {hint}")
+    return schema
+
+
+def input_findings(
+    schema: Any, frame: pl.DataFrame, labels: RowLabels, n_rows: int
+) -> list[Finding]:
+    """Validate the input against the user's own pandera schema → findings with rows."""
+    if not isinstance(schema, pa.DataFrameSchema):
+        raise ConfigError(
+            "schema must be a pandera.polars DataFrameSchema (import pandera.polars as "
+            f"pa); got {type(schema).__name__}."
+        )
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    findings = []
+    for (column, check), group in cases.group_by(
+        ["column", "check"], maintain_order=True
+    ):
+        rows = np.asarray(
+            sorted(
+                int(i) for i in group.get_column("index").to_list() if i is not None
+            ),
+            dtype=np.int64,
+        )
+        examples = group.get_column("failure_case").head(5).to_list()
+        if not len(rows):  # a check on the whole frame: a missing column, a dtype
+            findings.append(_frame_violation(column, check, examples, n_rows))
+            continue
+        findings.append(
+            Finding(
+                FindingKind.SCHEMA_VIOLATION,
+                str(column),
+                Severity.ERROR,
+                max(len(rows), group.height),
+                max(len(rows), group.height) / n_rows,
+                f"Column {column!r} fails the input schema's check {check} in "
+                f"{group.height} cells (rows {format_rows(labels(rows[:5]), len(rows))}; "
+                f"e.g. {', '.join(map(str, examples[:3]))}). Fix: correct the data, or "
+                "the schema if it is too strict.",
+                row_ids=rows,
+                examples=list(zip(labels(rows[:5]), examples, strict=False)),
+                details={"check": str(check)},
+                labels=labels,
+            )
+        )
+    return findings
+
+
+def _frame_violation(
+    column: Any, check: Any, examples: list[Any], n_rows: int
+) -> Finding:
+    """An input schema failure that no row is to blame for (pandera reports the
+    column in ``failure_case``: a missing column, a wrong dtype)."""
+    what = ", ".join(map(str, examples[:5]))
+    if str(check) == "column_in_dataframe":
+        message = (
+            f"The input lacks column(s) {what} that the input schema requires. Fix: "
+            "add them, or correct the schema."
+        )
+        column = examples[0] if examples else column
+    else:
+        message = (
+            f"Column {column!r} fails the input schema's check {check} ({what}). "
+            "Fix: correct the data, or the schema if it is too strict."
+        )
+    return Finding(
+        FindingKind.SCHEMA_VIOLATION,
+        str(column),
+        Severity.ERROR,
+        n_rows,
+        1.0,
+        message,
+        details={"check": str(check)},
+    )
