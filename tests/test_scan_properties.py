@@ -1,7 +1,8 @@
 """Invariants of scan on generated frames (hypothesis).
 
 Cells are drawn from the values that break training: NaN, null, ±inf, huge
-(1e300), subnormal (1e-310), exact zeros, and ordinary numbers.
+(1e300), subnormal (1e-310), exact zeros, values on either side of the float16,
+bfloat16 and float32 limits, and ordinary numbers.
 """
 
 from __future__ import annotations
@@ -18,9 +19,22 @@ import nanclean as nc
 NAN = float("nan")
 INF = float("inf")
 SPECIAL = [NAN, None, INF, -INF, 1e300, -1e300, 1e-310, -1e-310, 0.0]
+# float16's max 65504 and smallest normal 6.1035e-05; bfloat16's max 3.3895e38;
+# float32's max 3.4028e38: a value on each side of each limit
+LIMITS = [
+    65504.0,
+    -65520.0,
+    6.1035e-05,
+    -6.1e-05,
+    3.3895e38,
+    -3.39e38,
+    3.4028e38,
+    3.41e38,
+]
 
 cells = st.one_of(
     st.sampled_from(SPECIAL),
+    st.sampled_from(LIMITS),
     st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
     st.integers(min_value=-5, max_value=5).map(float),
 )
@@ -49,6 +63,44 @@ def naive(values: list[float | None]) -> dict[str, list[int]]:
         "pos_inf": np.flatnonzero(x == np.inf).tolist(),
         "neg_inf": np.flatnonzero(x == -np.inf).tolist(),
     }
+
+
+FP16_MAX, FP16_TINY = 65504.0, 2.0**-14
+BF16_MAX, FP32_MAX = 3.3895313892515355e38, 3.4028234663852886e38
+
+
+def naive_dtype_rows(values: list[float | None]) -> dict[str, list[int]]:
+    """Rows of each dtype-range kind, each overflow under the widest dtype it breaks."""
+    x = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    a = np.abs(x)
+    return {
+        "fp32_overflow": np.flatnonzero(np.isfinite(a) & (a > FP32_MAX)).tolist(),
+        "bf16_overflow": np.flatnonzero((a > BF16_MAX) & (a <= FP32_MAX)).tolist(),
+        "fp16_overflow": np.flatnonzero((a > FP16_MAX) & (a <= BF16_MAX)).tolist(),
+        "fp16_underflow": np.flatnonzero((a > 0) & (a < FP16_TINY)).tolist(),
+    }
+
+
+def kind_rows(
+    report: nc.AuditReport, kinds: set[str]
+) -> dict[tuple[str, str], list[int]]:
+    return {
+        (f.kind.value, f.column): f.rows
+        for f in report.findings
+        if f.kind.value in kinds
+    }
+
+
+@given(frames())
+def test_dtype_range_rows_equal_a_naive_count(df):
+    report = nc.scan(df)
+    expected = {
+        (kind, c): rows
+        for c in df.columns
+        for kind, rows in naive_dtype_rows(df[c].to_list()).items()
+        if rows
+    }
+    assert kind_rows(report, set(naive_dtype_rows([]))) == expected
 
 
 def missing_findings(report: nc.AuditReport) -> dict[tuple[str, str], list[int]]:
