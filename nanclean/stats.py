@@ -244,7 +244,7 @@ def _complete_sparse_samples(
     for name, sample in samples.items():
         v = exact[name]
         finite = n_rows - int(v["null"] + v["nan"] + v["pos_inf"] + v["neg_inf"])
-        if len(sample) < min(finite, sample_size) // 2:
+        if finite and len(sample) < max(1, min(finite, sample_size) // 2):
             sparse.append((name, finite))
     for name, finite in sparse:
         step = max(1, finite // sample_size)

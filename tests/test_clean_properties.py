@@ -105,6 +105,40 @@ def test_output_is_finite_and_in_dtype_range(
     assert (np.abs(x) <= float_info(dtype).max).all()
 
 
+@PROPERTY
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    density=st.lists(
+        st.sampled_from([0.0, 1e-4, 1e-3, 0.05, 0.5, 1.0]), min_size=3, max_size=3
+    ),
+    dtype=st.sampled_from(["float32", "float16"]),
+)
+def test_sampled_statistics_keep_the_output_finite(
+    seed: int, density: list[float], dtype: str
+) -> None:
+    """Beyond sample_size rows the robust statistics come from a sample, which
+    may catch few or none of a sparse column's finite cells."""
+    rng = np.random.default_rng(seed)
+    n = 3_000
+    cols = {}
+    for j, share in enumerate(density):  # the share of finite cells
+        x = rng.choice([np.nan, np.inf, -np.inf], n)
+        finite = rng.random(n) < share
+        x[finite] = rng.standard_cauchy(finite.sum()) * 10.0 ** rng.integers(-3, 9)
+        x[finite & (rng.random(n) < 0.1)] = 1e308  # and a few extremes
+        null = ~finite & (rng.random(n) < 0.3)
+        cols[f"c{j}"] = pl.Series(x, nan_to_null=False).set(pl.Series(null), None)
+    result = _clean_or_explain(
+        pl.DataFrame(cols), config={"sample_size": 1_000, "dtype": dtype}
+    )
+    if result is None:
+        return
+    x, _ = result.to_numpy()
+    assert x.shape[0] == n
+    assert np.isfinite(x).all()
+    assert (np.abs(x) <= float_info(dtype).max).all()
+
+
 @GUARANTEE
 @given(df=frames(), loss=st.sampled_from(["mse", "bce", "poisson", "gamma", "msle"]))
 def test_target_output_is_finite_and_in_the_loss_domain(
