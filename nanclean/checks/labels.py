@@ -12,6 +12,7 @@ import polars as pl
 
 from nanclean.checks.base import Flag, fmt, num
 from nanclean.findings import FindingKind, Severity
+from nanclean.report.text import plural
 from nanclean.stats import Profile
 
 __all__ = ["DOMAINS", "domain_mask", "flags"]
@@ -122,7 +123,7 @@ def flags(
             domain_mask(column, loss, n_classes),
             Severity.ERROR,
             lambda n, rows: (
-                f"Target {column!r} has {n} labels outside the domain of loss {loss!r} "
+                f"Target {column!r} has {plural(n, 'label')} outside the domain of loss {loss!r} "
                 f"({DOMAINS[loss]}{limit}; rows {rows}); the loss is NaN or meaningless "
                 "there. Fix: correct the labels, map them with label_map, or let clean "
                 "drop the rows (invalid_labels='drop_row' by default)."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nanclean.checks.base import Flag, num
 from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.report.text import plural
 from nanclean.stats import Profile
 
 __all__ = ["all_missing", "flags"]
@@ -20,7 +21,7 @@ def flags(column: str, profile: Profile) -> list[Flag]:
                 num(column).is_null(),
                 Severity.ERROR,
                 lambda n, rows: (
-                    f"Column {column!r} has {n} null (missing) values (rows {rows}); a "
+                    f"Column {column!r} has {plural(n, 'null (missing) value')} (rows {rows}); a "
                     "null becomes NaN in a tensor and the loss turns NaN. Fix: clean "
                     "imputes them (impute='median' by default), or set impute='drop_row'."
                 ),
@@ -34,7 +35,7 @@ def flags(column: str, profile: Profile) -> list[Flag]:
                 num(column).is_nan(),
                 Severity.ERROR,
                 lambda n, rows: (
-                    f"Column {column!r} has {n} NaN values (rows {rows}); one NaN in a "
+                    f"Column {column!r} has {plural(n, 'NaN value')} (rows {rows}); one NaN in a "
                     "batch makes the loss NaN. Fix: clean imputes them "
                     "(impute='median' by default), or set impute='drop_row'."
                 ),

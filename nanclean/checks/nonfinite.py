@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from nanclean.checks.base import Flag, num
 from nanclean.findings import FindingKind, Severity
+from nanclean.report.text import plural
 
 __all__ = ["flags"]
 
@@ -33,7 +34,7 @@ def flags(column: str, pos_inf: int, neg_inf: int) -> list[Flag]:
 
 def _message(column: str, sign: str) -> Callable[..., str]:
     return lambda n, rows: (
-        f"Column {column!r} has {n} {sign} values (rows {rows}); inf times a zero "
+        f"Column {column!r} has {plural(n, f'{sign} value')} (rows {rows}); inf times a zero "
         "weight is NaN, so the loss turns NaN. Often a ratio whose denominator is 0 "
         "in those rows. Fix: clean clips them to the fitted finite bound "
         "(inf='clip' by default); or build the ratio with "

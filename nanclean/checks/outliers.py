@@ -13,6 +13,7 @@ import numpy as np
 from nanclean.checks.base import Flag, fmt, num
 from nanclean.config import ColumnPolicy
 from nanclean.findings import FindingKind, Severity
+from nanclean.report.text import plural
 from nanclean.stats import Profile
 
 __all__ = ["EXTREME", "bounds", "flags"]
@@ -96,7 +97,7 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
             x.is_finite() & ((x < lo) | (x > hi)),
             Severity.ERROR if extreme else Severity.WARNING,
             lambda n, rows: (
-                f"Column {column!r} has {n} outliers outside [{fmt(lo)}, {fmt(hi)}] "
+                f"Column {column!r} has {plural(n, 'outlier')} outside [{fmt(lo)}, {fmt(hi)}] "
                 f"({rule}; rows {rows}); the most extreme is {fmt(worst / scale) if scale else '∞'} "
                 "robust standard deviations from the median"
                 + (", enough to blow up activations and gradients" if extreme else "")
