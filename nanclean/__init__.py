@@ -1,8 +1,11 @@
 """nanclean: find, repair and audit the data that turns a training loss into NaN.
 
-The public names are listed in ``__all__``; torch and keras integrations
-live in ``nanclean.torch`` / ``nanclean.keras`` and are never imported here.
+The public names are listed in ``__all__``. The torch and keras hand-off
+(``nanclean.handoff``) is imported only when a result is handed off, and
+scikit-learn (about 0.8 s to import) only when ``NanCleaner`` is first used.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from nanclean.cleaner import Cleaner, clean
 from nanclean.config import CleanConfig
@@ -14,7 +17,9 @@ from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.scan import scan
 from nanclean.schema import load_schema, save_schema
-from nanclean.sklearn import NanCleaner
+
+if TYPE_CHECKING:
+    from nanclean.sklearn import NanCleaner
 
 __all__ = [
     "Action",
@@ -39,3 +44,15 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NanCleaner":
+        from nanclean.sklearn import NanCleaner
+
+        return NanCleaner
+    raise AttributeError(f"module 'nanclean' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
