@@ -50,11 +50,11 @@ def test_finding_kinds_are_stable_snake_case():
     ["pass", "nanclean.scan(pl.DataFrame({'a': [1.0, float('inf')]}))"],
     ids=["import", "scan"],
 )
-def test_training_frameworks_are_not_imported(statement: str) -> None:
+def test_training_frameworks_and_sklearn_are_not_imported(statement: str) -> None:
     code = (
         f"import json, sys, polars as pl, nanclean; {statement}; "
         "print(json.dumps(sorted(m for m in sys.modules "
-        "if m.split('.')[0] in ('torch', 'keras', 'tensorflow', 'jax'))))"
+        "if m.split('.')[0] in ('torch', 'keras', 'tensorflow', 'jax', 'sklearn'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
