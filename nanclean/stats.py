@@ -141,11 +141,13 @@ def _exact_exprs(name: str, distinct: bool) -> list[pl.Expr]:
     x = num(name)
     finite = is_finite(x)
     fin = x.filter(finite)
+    bad = (~finite).arg_true()
     tiny = DTYPES["float16"].tiny
     exprs = [
         x.null_count().alias("null"),
-        pl.col(ROW_ID).filter(~finite).implode().alias("bad_rows"),
-        x.filter(~finite).implode().alias("bad_values"),
+        # positions, then a gather: cheaper than two filters over every row
+        pl.col(ROW_ID).gather(bad).implode().alias("bad_rows"),
+        x.gather(bad).implode().alias("bad_values"),
         (fin == 0).sum().alias("zeros"),
         fin.min().alias("min"),
         fin.max().alias("max"),
