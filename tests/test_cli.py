@@ -271,13 +271,20 @@ def test_policy_error_exits_1(tmp_path: Path) -> None:
 # --- demo ---------------------------------------------------------------------------------
 
 
-def test_demo_runs_the_whole_job(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def training_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """nanclean.demo replaced by a recorder: the demo's training is not run."""
     calls: list[tuple[Any, ...]] = []
     fake = types.ModuleType("nanclean.demo")
     fake.compare_training = lambda *a, **k: calls.append((a, k))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nanclean.demo", fake)
+    return calls
+
+
+def test_demo_runs_the_whole_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, training_calls: list[Any]
+) -> None:
+    calls = training_calls
     monkeypatch.chdir(ROOT)  # finds ./sample_data
     result = run("demo", "--out", tmp_path)
     assert result.exit_code == 0, result.output
@@ -291,13 +298,10 @@ def test_demo_runs_the_whole_job(
 
 
 def test_demo_finds_the_sample_data_from_any_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, training_calls: list[Any]
 ) -> None:
     # the source checkout's sample_data here; a wheel's copy in nanclean/sample_data
-    calls: list[tuple[Any, ...]] = []
-    fake = types.ModuleType("nanclean.demo")
-    fake.compare_training = lambda *a, **k: calls.append((a, k))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "nanclean.demo", fake)
+    calls = training_calls
     monkeypatch.chdir(tmp_path)
     result = run("demo", "--out", tmp_path)
     assert result.exit_code == 0, result.output
