@@ -69,7 +69,7 @@ def fit_column(
         train_min=s.min,
         train_max=s.max,
         train_missing=s.missing,
-        train_constant=s.min is not None and s.min == s.max,
+        train_constant=constant,
     )
     if len(kept):
         high, low = float(kept.max()), float(kept.min())

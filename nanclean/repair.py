@@ -180,28 +180,26 @@ def _column(
         masks.append(_Mask(name, missing_now, drop="missing"))
     else:
         masks.append(_Mask(name, missing_now, error="impute='error'"))
-    # (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
-    # a multiplication (polars may turn a division by a literal into one, in
-    # some kernels and not others: the result must not depend on the batch)
-    out = (out * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+    out = _scaled(cp, out)
     dmax = float_info(plan.dtype).max
-    overflow = (out.abs() > dmax).fill_null(False)
-    if _fits_dtype(cp, dmax):
-        pass  # skipped: its mask would evaluate the whole chain a second time
-    elif plan.dtype_overflow == "clip":
-        out = out.clip(-dmax, dmax)
-        masks.append(
-            _Mask(
-                name,
-                overflow & ~changed,
-                kind=ActionKind.DTYPE_CLIPPED,
-                details={"dtype": plan.dtype, "limit": dmax},
+    # the dtype guard, unless the plan proves it a no-op: its mask would
+    # evaluate the whole chain a second time
+    if not _fits_dtype(cp, dmax):
+        overflow = (out.abs() > dmax).fill_null(False)
+        if plan.dtype_overflow == "clip":
+            out = out.clip(-dmax, dmax)
+            masks.append(
+                _Mask(
+                    name,
+                    overflow & ~changed,
+                    kind=ActionKind.DTYPE_CLIPPED,
+                    details={"dtype": plan.dtype, "limit": dmax},
+                )
             )
-        )
-    else:
-        masks.append(
-            _Mask(name, overflow, error=f"dtype_overflow='error' ({plan.dtype})")
-        )
+        else:
+            masks.append(
+                _Mask(name, overflow, error=f"dtype_overflow='error' ({plan.dtype})")
+            )
     store = pl.Float64 if plan.dtype == "float64" else pl.Float32
     exprs = [out.cast(store).alias(name)]
     if cp.missing_indicator:
@@ -213,9 +211,14 @@ def _column(
     return exprs, masks
 
 
-def _scaled(cp: ColumnPlan, value: float) -> float:
-    """``value`` scaled the way the transform expression scales a cell."""
-    return (value * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+def _scaled(cp: ColumnPlan, x: Any) -> Any:
+    """``x`` (a polars expression or a number) scaled by the column's plan.
+
+    (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
+    a multiplication (polars may turn a division by a literal into one, in some
+    kernels and not others: the result must not depend on the batch).
+    """
+    return (x * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
 
 
 def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:

@@ -242,16 +242,18 @@ def _complete_sparse_samples(
     about ``sample_size × finite / n_rows`` finite values, which can be none
     while the column has some. Such a column gets its finite values (an evenly
     spread ``sample_size`` of them) in one more, filtered query."""
-    sparse = []
+    sparse: dict[str, pl.Expr] = {}
     for name, sample in samples.items():
         v = exact[name]
         finite = n_rows - int(v["null"] + v["nan"] + v["pos_inf"] + v["neg_inf"])
         if finite and len(sample) < max(1, min(finite, sample_size) // 2):
-            sparse.append((name, finite))
-    for name, finite in sparse:
-        step = max(1, finite // sample_size)
-        query = lazy.select(num(name).filter(num(name).is_finite()).gather_every(step))
-        samples[name] = _sorted_finite(collect(query, source).to_series().to_numpy())
+            x = num(name)
+            step = max(1, finite // sample_size)
+            sparse[name] = x.filter(is_finite(x)).gather_every(step).implode()
+    if sparse:
+        row = collect(lazy.select(sparse.values()), source).row(0)
+        for name, values in zip(sparse, row, strict=True):
+            samples[name] = _sorted_finite(np.asarray(values, dtype=np.float64))
 
 
 def _sorted_finite(values: np.ndarray) -> np.ndarray:
@@ -424,14 +426,11 @@ def _robust(
     # dev falls, then rises along the sorted values: two sorted runs
     split = int(np.searchsorted(values, median))
     out["mad"] = _median_of_sorted_pair(dev[:split][::-1], dev[split:])
-    if out["mad"] == 0:
-        below, above = (
-            np.searchsorted(values, median, "left"),
-            np.searchsorted(values, median, "right"),
-        )
-        if below + len(values) - above:
+    if out["mad"] == 0:  # the values equal to the median are [split, above)
+        above = int(np.searchsorted(values, median, "right"))
+        if split + len(values) - above:
             out["off_median_mad"] = _median_of_sorted_pair(
-                dev[:below][::-1], dev[above:]
+                dev[:split][::-1], dev[above:]
             )
     top = float(dev.max())  # scaled by the largest: the sum must not overflow
     out["mean_ad"] = float(np.mean(dev / top) * top) if top > 0 else 0.0
