@@ -15,22 +15,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 import nanclean
 
 # the browser set-up of the e2e tests: Debian's chromium, its profile in temp folders
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-from report_browser import browser
+from report_browser import browser, open_ms, wide_frame
 
-
-def wide_frame() -> pl.DataFrame:
-    rng = np.random.default_rng(4)
-    columns = {f"sensor_{i:03d}": rng.uniform(1, 2, 2_000) for i in range(500)}
-    columns["sensor_042"][[5, 50]] = np.inf
-    columns["sensor_314"][7] = 1e12
-    return pl.DataFrame(columns)
+__all__ = ["measure", "wide_frame"]
 
 
 def measure(frames: dict[str, pl.DataFrame], repeats: int) -> dict[str, dict[str, Any]]:
@@ -54,14 +47,9 @@ def measure(frames: dict[str, pl.DataFrame], repeats: int) -> dict[str, dict[str
 
 
 def _load_ms(b: Any, path: Path) -> float:
+    """``path``'s load time in a fresh page (nothing cached from the last load)."""
     page = b.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(path.as_uri(), wait_until="load")
-        return float(
-            page.evaluate(
-                "() => { const n = performance.getEntriesByType('navigation')[0];"
-                " return n.loadEventEnd - n.startTime; }"
-            )
-        )
+        return open_ms(page, path)
     finally:
         page.close()

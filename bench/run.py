@@ -87,12 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_scan(n: int, repeats: int, memory: bool) -> dict[str, Any]:
-    methods = scan_methods.METHODS
-    out: dict[str, Any] = {"memory": _peaks("scan", methods, n) if memory else {}}
-    arr = data.load(n)
-    inputs = measure.containers(arr, {"numpy", "pandas", "polars"})
-    _log(f"scan {n:,} rows: timing")
-    out["time"] = measure.interleaved(methods, inputs, repeats)
+    out, arr, inputs = _run_section("scan", n, repeats, memory)
     report = scan_methods.nanclean_scan(inputs["polars"])
     out["error"] = scan_methods.estimation_error(arr, data.NAMES, report)
     out["findings"] = report.summary()
@@ -100,13 +95,21 @@ def run_scan(n: int, repeats: int, memory: bool) -> dict[str, Any]:
 
 
 def run_clean(n: int, repeats: int, memory: bool) -> dict[str, Any]:
-    methods = clean_methods.METHODS
-    out: dict[str, Any] = {"memory": _peaks("clean", methods, n) if memory else {}}
+    return _run_section("clean", n, repeats, memory)[0]
+
+
+def _run_section(
+    section: str, n: int, repeats: int, memory: bool
+) -> tuple[dict[str, Any], np.ndarray, dict[str, Any]]:
+    """Peak memory (each method in a fresh process), then the interleaved timing;
+    also the data and its containers, for what a section measures besides."""
+    methods = SECTIONS[section]
+    out: dict[str, Any] = {"memory": _peaks(section, methods, n) if memory else {}}
     arr = data.load(n)
     inputs = measure.containers(arr, {"numpy", "pandas", "polars"})
-    _log(f"clean {n:,} rows: timing")
+    _log(f"{section} {n:,} rows: timing")
     out["time"] = measure.interleaved(methods, inputs, repeats)
-    return out
+    return out, arr, inputs
 
 
 def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,3 +109,27 @@ def page(
         yield p, watch
     finally:
         context.close()
+
+
+def open_ms(p: Any, path: Path) -> float:
+    """Open a local file; the load time in ms (navigation start → load event end)."""
+    started = time.perf_counter()
+    p.goto(path.as_uri(), wait_until="load")
+    wall = (time.perf_counter() - started) * 1000
+    nav = p.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return n ? n.loadEventEnd - n.startTime : null; }"
+    )
+    return float(nav) if nav else wall
+
+
+def wide_frame() -> Any:
+    """2,000 rows × 500 columns with two +inf cells and one outlier: the wide report."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(4)
+    columns = {f"sensor_{i:03d}": rng.uniform(1, 2, 2_000) for i in range(500)}
+    columns["sensor_042"][[5, 50]] = np.inf
+    columns["sensor_314"][7] = 1e12
+    return pl.DataFrame(columns)

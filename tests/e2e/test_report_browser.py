@@ -8,17 +8,14 @@ for people, to ``tests/e2e/artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import polars as pl
 import pytest
 
 import nanclean as nc
 
-from .report_browser import ARTIFACTS, browser, page
+from .report_browser import ARTIFACTS, browser, open_ms, page, wide_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -28,18 +25,6 @@ pytestmark = pytest.mark.e2e
 def chromium() -> Any:
     with browser() as b:
         yield b
-
-
-def _open(p: Any, path: Path) -> float:
-    """Open a local file; the load time in ms (navigation start → load event end)."""
-    started = time.perf_counter()
-    p.goto(path.as_uri(), wait_until="load")
-    wall = (time.perf_counter() - started) * 1000
-    nav = p.evaluate(
-        "() => { const n = performance.getEntriesByType('navigation')[0];"
-        " return n ? n.loadEventEnd - n.startTime : null; }"
-    )
-    return float(nav) if nav else wall
 
 
 def _keep(shot: Path, name: str) -> None:
@@ -58,7 +43,7 @@ def test_sample_report_in_chromium(
     html = tmp_path / "audit.html"
     result.report.to_html(html)
     with page(chromium) as (p, watch):
-        load_ms = _open(p, html)
+        load_ms = open_ms(p, html)
         print(
             f"\nsample report: {html.stat().st_size / 1024:.0f} KB, loaded in {load_ms:.0f} ms"
         )
@@ -108,14 +93,10 @@ def test_sample_report_in_chromium(
 def test_wide_report_stays_usable(
     chromium: Any, tmp_path: Path, record_property: Any
 ) -> None:
-    rng = np.random.default_rng(4)
-    columns = {f"sensor_{i:03d}": rng.uniform(1, 2, 2_000) for i in range(500)}
-    columns["sensor_042"][[5, 50]] = np.inf
-    columns["sensor_314"][7] = 1e12
     html = tmp_path / "wide.html"
-    nc.clean(pl.DataFrame(columns)).report.to_html(html)
+    nc.clean(wide_frame()).report.to_html(html)
     with page(chromium) as (p, watch):
-        load_ms = _open(p, html)
+        load_ms = open_ms(p, html)
         print(
             f"\n500-column report: {html.stat().st_size / 1e6:.2f} MB, loaded in {load_ms:.0f} ms"
         )
