@@ -19,6 +19,7 @@ from nanclean.plan import Plan
 from nanclean.repair import Applied, apply_plan, prepare
 from nanclean.report.model import AuditReport
 from nanclean.result import CleanResult
+from nanclean.safeguards import check_row_loss, refuse_label_coding
 from nanclean.scan import ScanState, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
 from nanclean.stats import output_stats
@@ -120,6 +121,8 @@ class Cleaner:
         config = self.config.replace(
             target=plan.target if plan.target in frame.columns else None,
             loss=plan.loss,
+            n_classes=plan.n_classes,
+            label_map=plan.label_map,  # applied, so not reported again
             ratios={},
         )
         known = [
@@ -142,6 +145,7 @@ class Cleaner:
         derived = _with_ratios(frame, self.config, target or self.config.target)
         _check_column_overrides(self.config, derived.columns)
         state = run_scan(derived, self.config, target=target, loss=loss)
+        refuse_label_coding(state.findings, n_rows=frame.n_rows)
         if schema is not None:
             data = collect(frame.lazy.drop(ROW_ID), frame.source)
             state.report.findings += input_findings(
@@ -171,6 +175,12 @@ class Cleaner:
             n_rows=frame.n_rows,
             source=frame.source,
             drift=drift,
+        )
+        check_row_loss(
+            applied,
+            n_rows=frame.n_rows,
+            max_row_loss=self.config.max_row_loss,
+            target_stats=before.columns.get(plan.target) if plan.target else None,
         )
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
         report = _audit(before, plan, applied, frame)

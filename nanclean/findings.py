@@ -46,6 +46,8 @@ class FindingKind(StrEnum):
     ALL_MISSING = "all_missing"
     # D5: outliers by the configured (robust) rule
     OUTLIER = "outlier"
+    # D5: a long tail of real values (kept; the fix is a transform or squash)
+    HEAVY_TAIL = "heavy_tail"
     # D2, D3, D12: ratios and their denominators
     ZERO_DENOMINATOR = "zero_denominator"
     SUSPECTED_DENOMINATOR = "suspected_denominator"

@@ -139,6 +139,11 @@ def _fit_scale(
         q25, q50, q75 = (quantile_sorted(kept, q) for q in (0.25, 0.5, 0.75))
         plan.center = q50
         plan.scale_by = _difference(q75, q25) or _mean_std(kept)[1]
+    elif policy.scale == "squash":
+        # skrub's SquashingScaler: the IQR, or half the range when it is 0
+        q25, q50, q75 = (quantile_sorted(kept, q) for q in (0.25, 0.5, 0.75))
+        plan.center = q50
+        plan.scale_by = _difference(q75, q25) or spread / 2
     else:  # minmax
         plan.center, plan.scale_by = float(kept.min()), spread
     if negligible_spread(plan.scale_by, 0.0):  # zero, or a subnormal divisor
@@ -276,4 +281,5 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
         encodings=encodings,
         dropped=dropped,
         coerced=list(cols.coerced),
+        number_formats={c: f for c, f in cols.coerced.items() if f != "plain"},
     )

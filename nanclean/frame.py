@@ -219,6 +219,19 @@ def _check_names(names: list[str]) -> None:
         )
 
 
+def sniff_separator(path: Path) -> str:
+    """The CSV's separator: ',' unless the header line has none and has ';',
+    tabs or '|' (a European spreadsheet export writes ``a;b;c`` with decimal
+    commas)."""
+    with open(path, "rb") as f:
+        header = f.readline(65536).decode("utf-8", errors="replace")
+    if "," in header:
+        return ","
+    counts = {sep: header.count(sep) for sep in (";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
     source = f"file {str(path)!r}"
     fmt = format or FORMAT_OF_EXTENSION.get(path.suffix.lower())
@@ -236,7 +249,9 @@ def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
         if fmt in ("csv", "tsv"):
             # Infer from every row: a 'N/A' in row 50,000 must not break the read.
             lazy = pl.scan_csv(
-                path, separator="\t" if fmt == "tsv" else ",", infer_schema_length=None
+                path,
+                separator="\t" if fmt == "tsv" else sniff_separator(path),
+                infer_schema_length=None,
             )
         elif fmt == "parquet":
             lazy = pl.scan_parquet(path)

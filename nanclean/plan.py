@@ -10,6 +10,7 @@ cleaner. Declaration only: ``nanclean.fit`` computes the numbers.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -21,6 +22,11 @@ from nanclean.report.model import json_safe
 __all__ = ["PLAN_VERSION", "ColumnPlan", "EncodingPlan", "Plan"]
 
 PLAN_VERSION = 1
+#: ``scale="squash"`` maps every value into (-SQUASH_BOUND, SQUASH_BOUND).
+SQUASH_BOUND = 3.0
+#: |z| beyond this squashes to ±SQUASH_BOUND at float64 precision; clamping
+#: there first keeps (z / bound)² from overflowing.
+SQUASH_CLAMP = 1e150
 
 
 @dataclass
@@ -57,6 +63,22 @@ class ColumnPlan:
     train_missing: int = 0
     train_constant: bool = False
 
+    def scale_number(self, value: float) -> float:
+        """``value`` as the transform scales it (the same formula as
+        ``repair.scaled`` applies to the column)."""
+        z = (value * 0.5 - self.center * 0.5) * (2.0 / self.scale_by)
+        if self.scale != "squash":
+            return z
+        z = min(max(z, -SQUASH_CLAMP), SQUASH_CLAMP)
+        return z / math.sqrt(1.0 + (z / SQUASH_BOUND) ** 2)
+
+    def unscale_number(self, value: float) -> float:
+        """The input value that ``scale_number`` maps to ``value``."""
+        if self.scale == "squash":
+            w = min(abs(value) / SQUASH_BOUND, 1.0 - 1e-16)
+            value = math.copysign(abs(value) / math.sqrt(1.0 - w * w), value)
+        return value * self.scale_by + self.center
+
 
 @dataclass
 class EncodingPlan:
@@ -90,6 +112,8 @@ class Plan:
     encodings: list[EncodingPlan] = field(default_factory=list)
     dropped: dict[str, str] = field(default_factory=dict)  # column -> reason
     coerced: list[str] = field(default_factory=list)
+    #: coerced columns written with thousands separators or decimal commas
+    number_formats: dict[str, str] = field(default_factory=dict)
     version: int = PLAN_VERSION
 
     def column(self, name: str) -> ColumnPlan:

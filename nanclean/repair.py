@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from nanclean.checks.base import is_finite
-from nanclean.checks.labels import DOMAINS, domain_mask
+from nanclean.checks.labels import DOMAINS, domain_mask, missing_mask
 from nanclean.checks.types import parse_number, target_expr
 from nanclean.dtypes import float_info
 from nanclean.errors import ColumnError, PolicyError, format_rows
@@ -30,9 +30,9 @@ from nanclean.findings import (
     Severity,
 )
 from nanclean.frame import ROW_ID, Frame, collect
-from nanclean.plan import ColumnPlan, Plan
+from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
 
-__all__ = ["Applied", "apply_plan", "prepare"]
+__all__ = ["LABEL_DROPS", "Applied", "apply_plan", "prepare"]
 
 _INF = float("inf")
 
@@ -89,7 +89,8 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
         if c in encoded:
             continue
         if schema[c] in (pl.String, pl.Categorical):
-            casts.append(parse_number(c)[0].alias(c))
+            number_format = plan.number_formats.get(c, "plain")
+            casts.append(parse_number(c, number_format)[0].alias(c))
         else:
             casts.append(pl.col(c).cast(pl.Float64))
     if plan.target and plan.target in schema:  # new data may come without labels
@@ -211,14 +212,21 @@ def _column(
     return exprs, masks
 
 
-def _scaled(cp: ColumnPlan, x: Any) -> Any:
-    """``x`` (a polars expression or a number) scaled by the column's plan.
+def _scaled(cp: ColumnPlan, x: pl.Expr) -> pl.Expr:
+    """``x`` scaled by the column's plan (``ColumnPlan.scale_number`` for one
+    number).
 
     (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
     a multiplication (polars may turn a division by a literal into one, in some
-    kernels and not others: the result must not depend on the batch).
+    kernels and not others: the result must not depend on the batch). Under
+    ``squash``, then z / sqrt(1 + (z / B)²): smooth, order-preserving, bounded
+    by B (skrub's SquashingScaler).
     """
-    return (x * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+    z = (x * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
+    if cp.scale != "squash":
+        return z
+    z = z.clip(-SQUASH_CLAMP, SQUASH_CLAMP)
+    return z / (1.0 + (z * (1.0 / SQUASH_BOUND)) ** 2).sqrt()
 
 
 def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
@@ -235,7 +243,7 @@ def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
     )
     if not all(math.isfinite(v) for v in [*ends, cp.center, cp.scale_by]):
         return False
-    return cp.scale_by != 0 and all(abs(_scaled(cp, v)) <= dmax / 2 for v in ends)
+    return cp.scale_by != 0 and all(abs(cp.scale_number(v)) <= dmax / 2 for v in ends)
 
 
 def _action_mask(
@@ -326,22 +334,39 @@ def _encoded(plan: Plan) -> tuple[dict[str, list[pl.Expr]], list[_Mask]]:
     return exprs, masks
 
 
+#: Why a row's label drops it. Missing and non-finite labels carry nothing to
+#: learn from: dropping them does not count against ``max_row_loss``.
+LABEL_DROPS = {
+    "missing_label": "missing labels (null, NaN, or class id -1 under ce)",
+    "nonfinite_label": "±inf labels",
+    "invalid_label": "labels outside the loss's domain",
+}
+
+
 def _target(plan: Plan) -> tuple[list[pl.Expr], list[_Mask]]:
     if plan.target is None:
         return [], []
     y = pl.col(plan.target)
-    invalid = ((y.is_null() | y.is_nan()).fill_null(True)) | domain_mask(
-        plan.target, plan.loss, plan.n_classes
-    )
-    mask = _Mask(
-        plan.target,
-        invalid,
-        drop="invalid_label" if plan.invalid_labels == "drop_row" else None,
-        error="invalid_labels='error'" if plan.invalid_labels == "error" else None,
-        details={"loss": plan.loss, "domain": DOMAINS[plan.loss]},
-    )
+    missing = missing_mask(plan.target, plan.loss)
+    infinite = y.is_infinite().fill_null(False)
+    invalid = domain_mask(plan.target, plan.loss, plan.n_classes) & ~infinite & ~missing
+    details = {"loss": plan.loss, "domain": DOMAINS[plan.loss]}
+    if plan.invalid_labels == "error":
+        refuse = missing | infinite | invalid
+        masks = [
+            _Mask(plan.target, refuse, error="invalid_labels='error'", details=details)
+        ]
+    else:
+        masks = [
+            _Mask(plan.target, mask, drop=reason, details=details)
+            for reason, mask in (
+                ("missing_label", missing),
+                ("nonfinite_label", infinite),
+                ("invalid_label", invalid),
+            )
+        ]
     out = y.cast(pl.Int64, strict=False) if plan.loss == "ce" else y
-    return [out.alias(plan.target)], [mask]
+    return [out.alias(plan.target)], masks
 
 
 def apply_plan(

@@ -157,6 +157,7 @@ def run_scan(
         policy = cfg.policy(c)
         findings += filter(None, [missing.all_missing(c, p)])
         findings += constant.findings(c, p)
+        findings += filter(None, [outliers.heavy_tail(c, p, policy)])
         flags += missing.flags(c, p)
         flags += nonfinite.flags(c, p.stats.pos_inf, p.stats.neg_inf)
         flags += outliers.flags(c, p, policy)

@@ -72,8 +72,8 @@ def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
             if cp.outlier_action == "clip" and cp.outlier_low is not None:
                 # the clip bounds, scaled; float32 rounding can move them by an ulp
                 assert cp.outlier_high is not None
-                a = (cp.outlier_low - cp.center) / cp.scale_by
-                b = (cp.outlier_high - cp.center) / cp.scale_by
+                a = cp.scale_number(cp.outlier_low)
+                b = cp.scale_number(cp.outlier_high)
                 slack = 1e-6 * max(abs(a), abs(b), 1.0)
                 # the dtype guard clips after scaling: clamp both bounds into its range
                 low = float(np.clip(min(a, b) - slack, -dmax, dmax))

@@ -11,7 +11,8 @@ from nanclean.errors import ConfigError
 def test_every_field_has_a_default() -> None:
     cfg = nc.CleanConfig()
     assert cfg.impute == "median" and cfg.scale == "robust" and cfg.dtype == "float32"
-    assert cfg.policy("anything").outliers == "mad"
+    assert cfg.policy("anything").outliers == "tail"
+    assert cfg.max_row_loss == 0.01
 
 
 def test_toml_and_yaml_give_the_same_config(tmp_path) -> None:  # type: ignore[no-untyped-def]

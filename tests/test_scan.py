@@ -103,29 +103,61 @@ def mad_rows(x: np.ndarray, k: float = 10.0) -> list[int]:
     return rows_where(np.abs(x - med) > k * 1.4826 * mad)
 
 
-def test_outlier_default_mad(make_input):
+def tail_fence(x: np.ndarray, k: float = 1.5) -> tuple[float, float]:
+    """The default ``tail`` rule's bounds, written out naively."""
+    med = np.median(x)
+    s = 1.4826 * np.median(np.abs(x - med))
+    p = max(0.01, min(0.25, 5 / len(x)))
+    widen = max(1.0, np.log(1000) / np.log(len(x)))
+    reach = [
+        s * np.expm1((1 + k) * widen * max(np.log1p(abs(a - med) / s), np.log1p(3)))
+        for a in np.quantile(x, [p, 1 - p])
+    ]
+    return med - reach[0], med + reach[1]
+
+
+def test_outlier_default_tail(make_input):
     x = normal(400, 50, 3, seed=4)
     x[[11, 222]] = [1e9, -1e12]  # extreme: 1e8+ robust sds
-    x[300] = 150.0  # mild: about 33 robust sds
+    x[300] = 150.0  # far (about 33 robust sds) but not orders of magnitude
     inp = make_input(pl.DataFrame({"x": x}))
     report = nc.scan(inp.data)
     f = one(report, "outlier", inp.col("x"))
-    assert f.rows == mad_rows(x) == [11, 222, 300]
+    low, high = tail_fence(x)
+    assert f.rows == rows_where((x < low) | (x > high)) == [11, 222]
     assert f.severity is Severity.ERROR  # the 1e12 cell will blow up training
+    assert f.details["method"] == "tail"
+    assert f.details["threshold"] == 1.5
+    assert f.details["low"] == pytest.approx(low)
+    assert f.details["high"] == pytest.approx(high)
+    assert f.details["most_extreme"] == -1e12
+    assert "outlier_action='clip'" in f.message
+    assert "times as far from the median as the column's 1st percentile" in f.message
+    assert report.columns[inp.col("x")].median == pytest.approx(np.median(x))
+    # the far value is reported as a tail, not an error, and nothing clips it
+    tail = one(report, "heavy_tail", inp.col("x"))
+    assert tail.severity is Severity.WARNING and tail.count == 1
+    assert "scale='squash'" in tail.message
+
+
+def test_outlier_mad_rule_on_request():
+    x = normal(400, 50, 3, seed=4)
+    x[[11, 222]] = [1e9, -1e12]
+    x[300] = 150.0
+    f = one(nc.scan(pl.DataFrame({"x": x}), config={"outliers": "mad"}), "outlier", "x")
+    assert f.rows == mad_rows(x) == [11, 222, 300]
     med = np.median(x)
     scale = 1.4826 * np.median(np.abs(x - med))
-    assert f.details["method"] == "mad"
-    assert f.details["threshold"] == 10
+    assert f.details["method"] == "mad" and f.details["threshold"] == 10
     assert f.details["low"] == pytest.approx(med - 10 * scale)
     assert f.details["high"] == pytest.approx(med + 10 * scale)
-    assert "outlier_action='clip'" in f.message
-    assert report.columns[inp.col("x")].median == pytest.approx(med)
 
 
 def test_mild_outlier_is_a_warning():
     x = normal(400, 50, 3, seed=4)
     x[300] = 150.0
-    f = one(nc.scan(pl.DataFrame({"x": x})), "outlier", "x")
+    report = nc.scan(pl.DataFrame({"x": x}), config={"outliers": "mad"})
+    f = one(report, "outlier", "x")
     assert f.rows == [300]
     assert f.severity is Severity.WARNING
 
@@ -501,8 +533,9 @@ LABEL_CASES = [
     # loss, n_classes, labels, rows outside the domain
     ("mse", None, [0.0, 1.5, -3.0, INF, 2.0, -INF, 7.0, 1.0], [3, 5]),
     ("bce", None, [0.0, 1.0, 0.5, 2.0, -1.0, 1.0, 0.0, INF], [3, 4, 7]),
-    ("ce", None, [0.0, 1.0, 2.0, 3.0, -1.0, 1.5, INF, 9.0], [4, 5, 6]),
-    ("ce", 3, [0.0, 1.0, 2.0, 3.0, -1.0, 1.5, 2.0, 9.0], [3, 4, 5, 7]),
+    # class id -1 is pandas' code of a missing category: label_missing, below
+    ("ce", None, [0.0, 1.0, 2.0, 3.0, -1.0, 1.5, INF, 9.0], [5, 6]),
+    ("ce", 3, [0.0, 1.0, 2.0, 3.0, -1.0, 1.5, 2.0, 9.0], [3, 5, 7]),
     ("poisson", None, [0.0, 1.0, 2.5, -0.1, 3.0, -2.0, 0.0, 9.0], [3, 5]),
     ("gamma", None, [0.1, 1.0, 2.5, 0.0, 3.0, -2.0, 4.0, 9.0], [3, 5]),
     ("msle", None, [0.0, -0.5, 2.5, -1.0, 3.0, -2.0, 4.0, 9.0], [3, 5]),
@@ -522,6 +555,9 @@ def test_label_out_of_domain(make_input, loss, n_classes, labels, bad):
     assert "invalid_labels='drop_row'" in f.message
     if n_classes:
         assert f"n_classes={n_classes}" in f.message
+    if loss == "ce":
+        missing = one(report, "label_missing", inp.col("y"))
+        assert missing.rows == [4] and "class id -1" in missing.message
     assert report.target == inp.col("y") and report.loss == loss
     # the target is checked as a label, not as a feature
     assert "pos_inf" not in kinds_of(report, inp.col("y"))

@@ -15,7 +15,7 @@ from nanclean.findings import FindingKind, Severity
 from nanclean.report.text import plural
 from nanclean.stats import Profile
 
-__all__ = ["DOMAINS", "domain_mask", "flags"]
+__all__ = ["DOMAINS", "domain_mask", "flags", "missing_mask"]
 
 #: The valid target domain of each loss, in words.
 DOMAINS = {
@@ -28,14 +28,27 @@ DOMAINS = {
 }
 
 
+#: pandas' category code of a missing value: a CE class id of -1 is missing.
+MISSING_CLASS = -1
+
+
+def missing_mask(column: str, loss: str) -> pl.Expr:
+    """True on a missing label: null, NaN, or class id -1 under ``ce``."""
+    y = num(column)
+    missing = y.is_null() | y.is_nan()
+    if loss == "ce":
+        missing = missing | (y == MISSING_CLASS)
+    return missing.fill_null(True)
+
+
 def domain_mask(column: str, loss: str, n_classes: int | None = None) -> pl.Expr:
-    """True on a present (non-null, non-NaN) label outside the loss's domain."""
+    """True on a present (non-missing) label outside the loss's domain."""
     y = num(column)
     bad = y.is_infinite()
     if loss == "bce":
         bad = bad | (y < 0) | (y > 1)
     elif loss == "ce":
-        bad = bad | (y < 0) | (y != y.floor())
+        bad = bad | ((y < 0) & (y != MISSING_CLASS)) | (y != y.floor())
         if n_classes is not None:
             bad = bad | (y >= n_classes)
     elif loss == "poisson":
@@ -76,17 +89,17 @@ def flags(
     column: str, profile: Profile, loss: str, n_classes: int | None
 ) -> list[Flag]:
     s = profile.stats
-    y = num(column)
     out = []
-    if s.missing:
+    if s.missing or (loss == "ce" and s.min is not None and s.min <= MISSING_CLASS):
         out.append(
             Flag(
                 FindingKind.LABEL_MISSING,
                 column,
-                y.is_null() | y.is_nan(),
+                missing_mask(column, loss),
                 Severity.ERROR,
                 lambda n, rows: (
-                    f"Target {column!r} is missing (null or NaN) in {n} rows ({rows}); "
+                    f"Target {column!r} is missing (null or NaN"
+                    f"{', or class id -1' if loss == 'ce' else ''}) in {n} rows ({rows}); "
                     "a NaN label makes the loss NaN, and labels are never imputed. Fix: "
                     "clean drops these rows (invalid_labels='drop_row' by default)."
                 ),

@@ -46,8 +46,9 @@ class Columns:
     target : str or None
     non_numeric : dict of str to str
         Feature columns left out of the numeric scan, with their dtype.
-    coerced : list of str
-        String columns parsed to numbers.
+    coerced : dict of str to str
+        String columns parsed to numbers, with their number format ("plain",
+        "thousands" or "decimal_comma").
     findings : list of Finding
     """
 
@@ -55,7 +56,7 @@ class Columns:
     features: list[str]
     target: str | None
     non_numeric: dict[str, str] = field(default_factory=dict)
-    coerced: list[str] = field(default_factory=list)
+    coerced: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -63,10 +64,36 @@ class Columns:
         return self.features + ([self.target] if self.target else [])
 
 
-def parse_number(column: str) -> tuple[pl.Expr, pl.Expr]:
-    """(the parsed float64 column, True where the cell is a missing token)."""
+#: How people write numbers in CSVs, beside the plain "1234.5": with
+#: thousands separators ("1,234.5", "1 234.5", "1'234.5") or with a decimal
+#: comma ("1.234,5", "1234,5", "1 234,5"). A cell is rewritten only when it
+#: matches its format's pattern whole, so "1,2,3" never becomes 123.
+NUMBER_FORMATS: dict[str, tuple[str, str, str]] = {
+    # format: (the cell's pattern, the group separators to remove, the decimal mark)
+    "thousands": (
+        r"^[+-]?\d{1,3}([,' \u00a0\u202f]\d{3})+(\.\d*)?$",
+        r"[,' \u00a0\u202f]",
+        ".",
+    ),
+    "decimal_comma": (
+        r"^[+-]?(\d{1,3}([.' \u00a0\u202f]\d{3})+|\d+)(,\d*)?$",
+        r"[.' \u00a0\u202f]",
+        ",",
+    ),
+}
+
+
+def parse_number(column: str, number_format: str = "plain") -> tuple[pl.Expr, pl.Expr]:
+    """(the parsed float64 column, True where the cell is a missing token).
+
+    ``number_format``: "plain", or a key of :data:`NUMBER_FORMATS`.
+    """
     s = pl.col(column).cast(pl.String).str.strip_chars()
     token = s.str.to_lowercase().is_in(list(MISSING_TOKENS)).fill_null(False)
+    if number_format in NUMBER_FORMATS:
+        pattern, groups, mark = NUMBER_FORMATS[number_format]
+        plain = s.str.replace_all(groups, "").str.replace(mark, ".", literal=True)
+        s = pl.when(s.str.contains(pattern)).then(plain).otherwise(s)
     parsed = pl.when(token).then(None).otherwise(s.cast(pl.Float64, strict=False))
     return parsed, token
 
@@ -95,7 +122,7 @@ def classify(
     ]
     lazy = frame.lazy
     findings: list[Finding] = []
-    coerced: list[str] = []
+    coerced: dict[str, str] = {}
     non_numeric: dict[str, str] = {}
     if strings:
         lazy, coerced, findings = _coerce_strings(frame, strings)
@@ -159,10 +186,11 @@ def target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> p
 
 def _coerce_strings(
     frame: Frame, strings: list[str]
-) -> tuple[pl.LazyFrame, list[str], list[Finding]]:
+) -> tuple[pl.LazyFrame, dict[str, str], list[Finding]]:
+    formats = _number_formats(frame, strings)
     probe = []
     for i, c in enumerate(strings):
-        parsed, token = parse_number(c)
+        parsed, token = parse_number(c, formats[c])
         present = pl.col(c).is_not_null() & ~token
         failed = present & parsed.is_null()
         probe += [
@@ -178,7 +206,7 @@ def _coerce_strings(
             .alias(f"{i}:examples"),
         ]
     row = collect(frame.lazy.select(probe), frame.source).row(0, named=True)
-    coerced: list[str] = []
+    coerced: dict[str, str] = {}
     findings: list[Finding] = []
     for i, c in enumerate(strings):
         present, parsed, tokens = (
@@ -188,8 +216,9 @@ def _coerce_strings(
         )
         if parsed == 0 or parsed / max(present, 1) <= NUMERIC_SHARE:
             continue
-        coerced.append(c)
+        coerced[c] = formats[c]
         rows = np.asarray(row[f"{i}:rows"], dtype=np.int64)
+        written = _FORMAT_WORDS.get(formats[c], "")
         findings.append(
             Finding(
                 FindingKind.COERCED,
@@ -197,14 +226,15 @@ def _coerce_strings(
                 Severity.INFO,
                 parsed,
                 parsed / frame.n_rows,
-                f"Column {c!r} holds numbers as strings: {parsed} cells parsed as float"
+                f"Column {c!r} holds numbers as strings{written}: {parsed} cells "
+                "parsed as float"
                 + (
                     f", {tokens} missing-value tokens ('', 'N/A', …) became null"
                     if tokens
                     else ""
                 )
                 + ". Fix: store it as a numeric column upstream.",
-                details={"missing_tokens": tokens},
+                details={"missing_tokens": tokens, "number_format": formats[c]},
             )
         )
         if len(rows):
@@ -227,5 +257,32 @@ def _coerce_strings(
                     labels=frame.labels,
                 )
             )
-    lazy = frame.lazy.with_columns(parse_number(c)[0].alias(c) for c in coerced)
+    lazy = frame.lazy.with_columns(
+        parse_number(c, fmt)[0].alias(c) for c, fmt in coerced.items()
+    )
     return lazy, coerced, findings
+
+
+_FORMAT_WORDS = {
+    "thousands": " with thousands separators (e.g. '1,234.5')",
+    "decimal_comma": " with decimal commas (e.g. '1.234,5' or '12,5')",
+}
+
+
+def _number_formats(frame: Frame, strings: list[str]) -> dict[str, str]:
+    """Each string column's number format: the one that parses the most cells
+    (ties: plain, then thousands before decimal commas: '1,234' is 1234)."""
+    names = ["plain", *NUMBER_FORMATS]
+    counts = collect(
+        frame.lazy.select(
+            parse_number(c, fmt)[0].is_not_null().sum().alias(f"{i}:{fmt}")
+            for i, c in enumerate(strings)
+            for fmt in names
+        ),
+        frame.source,
+    ).row(0, named=True)
+    out = {}
+    for i, c in enumerate(strings):
+        parsed = [(counts[f"{i}:{fmt}"], -rank, fmt) for rank, fmt in enumerate(names)]
+        out[c] = max(parsed)[2]
+    return out

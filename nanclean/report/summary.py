@@ -34,6 +34,7 @@ from typing import Any
 
 from nanclean.dtypes import DTYPES
 from nanclean.findings import Action, Finding, FindingKind, Severity
+from nanclean.plan import SQUASH_BOUND, ColumnPlan
 from nanclean.report.model import SCHEMA_VERSION, AuditReport, ColumnStats, json_safe
 from nanclean.report.text import describe_action, format_number, format_value, plural
 
@@ -478,6 +479,8 @@ def _after_in_input_units(
         return None, "input"
     if cp is None:
         return stats, "input" if after and after.role == "target" else "output"
+    if cp.get("scale") == "squash" and not cp.get("unscaled"):
+        return stats, "output"  # a squash is not linear: means do not map back
     center, scale = _center_scale(cp)
     for k in _LOCATION:
         if stats[k] is not None:
@@ -501,7 +504,11 @@ def _histograms(
     ha = after.histogram if after else None
     if hb is None and ha is None:
         return None
-    if ha is not None and cp is not None:
+    if ha is not None and cp is not None and cp.get("scale") == "squash":
+        column_plan = ColumnPlan(**cp)  # monotone: the edges map back one by one
+        ha = dict(ha, symlog_scale=None)
+        ha["edges"] = [column_plan.unscale_number(e) for e in ha["edges"]]
+    elif ha is not None and cp is not None:
         center, scale = _center_scale(cp)
         ha = dict(ha)
         ha["edges"] = [e * scale + center for e in ha["edges"]]
@@ -561,6 +568,11 @@ def _plan_lines(cp: dict[str, Any]) -> list[str]:
             f"not scaled ({cp['unscaled']}): x − {format_number(center)}"
             if center
             else f"not scaled ({cp['unscaled']})"
+        )
+    elif cp.get("scale") == "squash":
+        lines.append(
+            f"scale (squash): z / √(1 + (z/{format_number(SQUASH_BOUND)})²), "
+            f"z = (x − {format_number(center)}) / {format_number(scale)}"
         )
     elif cp.get("scale") != "none":
         lines.append(
