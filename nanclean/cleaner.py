@@ -26,6 +26,8 @@ from nanclean.stats import output_stats
 
 __all__ = ["Cleaner", "clean"]
 
+_REFITTED = (FindingKind.OUTLIER, FindingKind.HEAVY_TAIL)
+
 
 class Cleaner:
     """Learn a repair Plan on training data; apply it to any data.
@@ -130,6 +132,9 @@ class Cleaner:
         ]
         before = run_scan(_select(frame, known), config).report
         _refuse_text_in_numeric_columns(before, plan)
+        # outliers are judged against the fitted bounds (in the drift pass),
+        # not against bounds drawn from the new data's own statistics
+        before.findings = [f for f in before.findings if f.kind not in _REFITTED]
         before.findings += extra
         return self._finish(frame, lazy, before, drift=True, started=started)
 

@@ -15,7 +15,7 @@ import numpy as np
 from nanclean.checks import outliers
 from nanclean.checks.denominators import tolerance
 from nanclean.config import ColumnPolicy
-from nanclean.dtypes import negligible_spread
+from nanclean.dtypes import float_info, negligible_spread
 from nanclean.errors import ColumnError, NoNumericColumnsError, PolicyError, format_rows
 from nanclean.plan import ColumnPlan, EncodingPlan, Plan
 from nanclean.scan import ScanState
@@ -36,6 +36,7 @@ def fit_column(
     ratio: list[str] | None = None,
     ratio_on_zero: str = "null",
     ratio_tolerance: float | None = None,
+    dtype_overflow: str = "clip",
 ) -> ColumnPlan:
     """Fit one numeric column's plan from its profile (no query is run)."""
     s = profile.stats
@@ -80,11 +81,40 @@ def fit_column(
         )
         plan.fill = _fill(kept, policy)
         _fit_scale(plan, kept, policy, dtype)
+        if dtype_overflow == "clip":  # under "error" the guard raises anyway
+            _refuse_flattening(plan, kept, dtype)
     else:  # no finite value at all: only a constant fill can say what to put there
         plan.fill = float(policy.fill_value) if policy.impute == "constant" else None
         plan.inf_high = plan.inf_low = plan.fill
         plan.unscaled = "no finite values"
     return plan
+
+
+#: More than this share of a column beyond the dtype's range would be clipped
+#: flat: the dtype guard is for stray cells, not for a column's bulk.
+FLATTEN_SHARE = 0.01
+
+
+def _refuse_flattening(plan: ColumnPlan, kept: np.ndarray, dtype: str) -> None:
+    """Refuse a column that the training dtype cannot hold without clipping a
+    large share of it to one value (1e6 everywhere under float16 and
+    scale='none' would become a constant 65504)."""
+    if plan.scale == "squash":
+        return  # bounded by construction
+    limit = float_info(dtype).max
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (kept * 0.5 - plan.center * 0.5) * (2.0 / plan.scale_by)
+    beyond = int(np.count_nonzero(np.abs(scaled) > limit))
+    if beyond and beyond / len(kept) > FLATTEN_SHARE:
+        raise PolicyError(
+            f"Column {plan.name!r} cannot be trained in {dtype} without flattening it: "
+            f"{100 * beyond / len(kept):.3g}% of its values (up to "
+            f"{float(np.max(np.abs(kept))):.4g}) lie beyond {dtype}'s largest value "
+            f"{limit:g} after scale={plan.scale!r}, and the dtype guard would clip "
+            "them all to that one value. Fix: scale the column (scale='standard', "
+            "'robust' or 'squash', also per column), or train in "
+            f"{'bfloat16 or ' if dtype == 'float16' else ''}float32."
+        )
 
 
 def _refuse_name_clashes(output: list[str]) -> None:
@@ -219,6 +249,7 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
                 profile,
                 policy,
                 dtype=cfg.dtype,
+                dtype_overflow=cfg.dtype_overflow,
                 ratio=list(ratio) if ratio else None,
                 ratio_on_zero=cfg.ratio_on_zero,
                 ratio_tolerance=(

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import is_finite
+from nanclean.checks.base import fmt, is_finite
 from nanclean.checks.labels import DOMAINS, domain_mask, missing_mask
 from nanclean.checks.types import parse_number, target_expr
 from nanclean.dtypes import float_info
@@ -31,6 +31,7 @@ from nanclean.findings import (
 )
 from nanclean.frame import ROW_ID, Frame, collect
 from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
+from nanclean.report.text import plural
 
 __all__ = ["LABEL_DROPS", "Applied", "apply_plan", "prepare"]
 
@@ -71,7 +72,9 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
             f"fitted with: {format_rows(missing, first=10)}. Fix: add them, or fit the "
             "cleaner on data with the same columns."
         )
-    extra = [c for c in frame.columns if c not in needed]
+    # columns the plan knows: dropped on purpose in training, or derived by it
+    known = set(needed) | set(plan.dropped) | {cp.name for cp in plan.columns}
+    extra = [c for c in frame.columns if c not in known]
     findings = [
         Finding(
             FindingKind.EXTRA_COLUMN,
@@ -440,7 +443,14 @@ def apply_plan(
             )
         )
     findings = []
+    outlier_rows = {
+        m.column: rows
+        for m, rows in zip(masks, ids, strict=True)
+        if m.kind in _OUTLIER_ACTIONS or m.drop == "outlier"
+    }
     for m, rows in zip(masks, ids, strict=True):
+        if drift and m.kind in _OUTLIER_ACTIONS and len(rows):
+            findings.append(_outlier_finding(m, rows, n_rows, labels, drop_ids))
         if m.kind is not None:
             rows = (
                 np.setdiff1d(rows, drop_ids, assume_unique=True)
@@ -452,7 +462,8 @@ def apply_plan(
                     Action(m.kind, m.column, len(rows), rows, m.details, labels)
                 )
         elif m.drift is not None and len(rows):
-            findings.append(_drift_finding(m, rows, n_rows, labels))
+            done = _what_the_plan_did(m, rows, plan, outlier_rows.get(m.column))
+            findings.append(_drift_finding(m, rows, n_rows, labels, done))
     keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
     out = full.select(plan.output_columns)
     if len(drop_ids):
@@ -488,7 +499,7 @@ _DRIFT_TEXT = {
 
 
 def _drift_finding(
-    m: _Mask, rows: np.ndarray, n_rows: int, labels: RowLabels
+    m: _Mask, rows: np.ndarray, n_rows: int, labels: RowLabels, done: str
 ) -> Finding:
     assert m.drift is not None
     what = (
@@ -503,9 +514,97 @@ def _drift_finding(
         len(rows),
         len(rows) / n_rows,
         f"Column {m.column!r} has {len(rows)} {what} (rows "
-        f"{format_rows(labels(rows[:5]), len(rows))}). They were repaired by the fitted "
-        "plan; if this is the new normal, refit the cleaner on data that includes it.",
+        f"{format_rows(labels(rows[:5]), len(rows))}). {done} If this is the new "
+        "normal, refit the cleaner on data that includes it.",
         row_ids=rows,
         details=m.details,
         labels=labels,
     )
+
+
+_OUTLIER_ACTIONS = (
+    ActionKind.OUTLIER_CLIPPED,
+    ActionKind.OUTLIER_NULLED,
+    ActionKind.OUTLIER_FLAGGED,
+)
+_OUTLIER_DONE = {
+    ActionKind.OUTLIER_CLIPPED: "clipped to those bounds",
+    ActionKind.OUTLIER_NULLED: "turned missing, then imputed",
+    ActionKind.OUTLIER_FLAGGED: "only reported (outlier_action='flag')",
+    ActionKind.ROWS_DROPPED: "dropped with their rows",
+}
+
+
+def _outlier_finding(
+    m: _Mask, rows: np.ndarray, n_rows: int, labels: RowLabels, drop_ids: np.ndarray
+) -> Finding:
+    """New data beyond the bounds fitted on training data: the same cells as
+    the action (the new data's own statistics would draw other bounds)."""
+    assert m.kind is not None
+    lo, hi = m.details["low"], m.details["high"]
+    dropped = int(np.isin(rows, drop_ids).sum()) if len(drop_ids) else 0
+    return Finding(
+        FindingKind.OUTLIER,
+        m.column,
+        Severity.ERROR,
+        len(rows),
+        len(rows) / n_rows,
+        f"Column {m.column!r} has {plural(len(rows), 'value')} outside the outlier bounds "
+        f"fitted on the training data [{fmt(lo)}, {fmt(hi)}] (rows "
+        f"{format_rows(labels(rows[:5]), len(rows))}); they were "
+        f"{_OUTLIER_DONE[m.kind]}"
+        + (f", except {dropped} in rows dropped for another reason" if dropped else "")
+        + ". Fix: if they are genuine, refit on data that includes them, or set "
+        "outliers='none' for this column.",
+        row_ids=rows,
+        details={"low": lo, "high": hi, "fitted": True},
+        labels=labels,
+    )
+
+
+def _what_the_plan_did(
+    m: _Mask, rows: np.ndarray, plan: Plan, outliers: np.ndarray | None
+) -> str:
+    """What the fitted plan did to the drifted cells, in one sentence."""
+    if m.details.get("unseen_category"):
+        enc = next(e for e in plan.encodings if e.name == m.column)
+        return (
+            "They were encoded as -1."
+            if enc.method == "ordinal"
+            else "They were encoded as all-zero one-hot columns."
+        )
+    cp = plan.column(m.column)
+    if m.drift is FindingKind.DRIFT_MISSING:
+        if cp.fill is not None and cp.impute not in ("drop_row", "error"):
+            return f"They were imputed with {fmt(cp.fill)} ({cp.impute} of training)."
+        return f"Their rows were dropped (impute={cp.impute!r})."
+    if m.drift is FindingKind.DRIFT_NOT_CONSTANT:
+        return f"They were clipped to the training value {fmt(cp.train_min)}."
+    beyond = int(np.isin(rows, outliers).sum()) if outliers is not None else 0
+    kept = len(rows) - beyond
+    parts = []
+    if beyond:
+        parts.append(
+            f"{plural(beyond, 'value')} {_lie(beyond)} beyond the fitted outlier bounds "
+            f"[{fmt(cp.outlier_low)}, {fmt(cp.outlier_high)}] and were "
+            f"{_OUTLIER_DONE[_OUTLIER_KIND[cp.outlier_action]]}"
+        )
+    if kept:
+        parts.append(
+            f"{plural(kept, 'value')} {_lie(kept)} within them and were kept as they are (scaled like "
+            "every value)"
+        )
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _lie(n: int) -> str:
+    return "lies" if n == 1 else "lie"
+
+
+_OUTLIER_KIND = {
+    "clip": ActionKind.OUTLIER_CLIPPED,
+    "null": ActionKind.OUTLIER_NULLED,
+    "flag": ActionKind.OUTLIER_FLAGGED,
+    "drop_row": ActionKind.ROWS_DROPPED,
+}

@@ -384,23 +384,26 @@ def _suspect_denominators(
     candidates: dict[str, float],
     zero_counts: dict[str, int],
 ) -> list[Finding]:
-    """Blame the column whose zeros coincide with another column's inf / extreme cells."""
+    """Blame the column whose zeros coincide with another column's inf, NaN or
+    extreme cells."""
     bad: dict[str, tuple[np.ndarray, str]] = {}
     extreme: dict[str, np.ndarray] = {}  # outlier rows of a column that also has inf
     for c in cols.features:
         if c in cfg.ratios:
             continue
-        pos = rows.get((FindingKind.POS_INF, c), np.empty(0, np.int64))
-        neg = rows.get((FindingKind.NEG_INF, c), np.empty(0, np.int64))
-        if len(pos) or len(neg):
-            what = (
-                "+inf"
-                if len(pos) and not len(neg)
-                else "-inf"
-                if len(neg) and not len(pos)
-                else "±inf"
+        # x/0 is ±inf and 0/0 is NaN: both point at a zero denominator
+        parts = {
+            word: rows.get((kind, c), np.empty(0, np.int64))
+            for word, kind in (
+                ("+inf", FindingKind.POS_INF),
+                ("-inf", FindingKind.NEG_INF),
+                ("NaN (0/0)", FindingKind.NAN),
             )
-            bad[c] = (np.sort(np.concatenate([pos, neg])), what)  # disjoint sets
+        }
+        present = [word for word, r in parts.items() if len(r)]
+        if present:
+            what = " or ".join(present).replace("+inf or -inf", "±inf")
+            bad[c] = (np.sort(np.concatenate(list(parts.values()))), what)  # disjoint
             if (FindingKind.OUTLIER, c) in rows:
                 extreme[c] = rows[(FindingKind.OUTLIER, c)]
         elif (FindingKind.OUTLIER, c) in rows:

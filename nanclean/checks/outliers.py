@@ -42,6 +42,8 @@ EXTREME = 1e6
 #: The tail anchor of the ``tail`` rule, and how many values at least lie beyond it.
 TAIL_QUANTILE = 0.01
 TAIL_MIN_BEYOND = 5
+#: The fence is never further than this many times the anchor's reach.
+TAIL_MAX_REACH = 1e4
 #: Below this many finite values the fence widens by log(1000) / log(n).
 TAIL_FULL_ROWS = 1000
 #: The narrowest tail the ``tail`` rule assumes, in robust sigmas.
@@ -113,11 +115,14 @@ def _tail_bounds(profile: Profile, k: float) -> tuple[float, float] | None:
     floor = math.log1p(TAIL_MIN_SIGMAS)
     # a small sample says little about how far its tail reaches: widen
     widen = max(1.0, math.log(TAIL_FULL_ROWS) / math.log(max(len(profile.sample), 2)))
-    with np.errstate(over="ignore"):
-        reach = [
-            s * np.expm1((1 + k) * widen * max(math.log1p(abs(a - median) / s), floor))
-            for a in anchors
-        ]
+    reach = []
+    for a in anchors:
+        u = math.log1p(abs(a - median) / s)
+        # never beyond TAIL_MAX_REACH times the anchor's own distance, however
+        # heavy the tail: a planted 1e9 in a heavy column is still caught
+        fence = min((1 + k) * widen * max(u, floor), u + math.log(TAIL_MAX_REACH))
+        with np.errstate(over="ignore"):
+            reach.append(s * np.expm1(fence))
     return median - float(reach[0]), median + float(reach[1])
 
 

@@ -259,14 +259,22 @@ def _output_status(report: AuditReport, dtype: str) -> dict[str, Any]:
 
 
 def _headline(inp: dict[str, Any], out: dict[str, Any] | None) -> str:
+    """One sentence that says what the badges say, caution included."""
+
     def phrase(statuses: dict[str, Any]) -> str:
-        ok = [d for d, s in statuses.items() if s["status"] != "unsafe"]
-        bad = [d for d, s in statuses.items() if s["status"] == "unsafe"]
-        if not bad:
-            return "safe to train in float32 and float16"
-        if not ok:
+        by = {
+            level: " and ".join(d for d, s in statuses.items() if s["status"] == level)
+            for level in _STATUS_RANK
+        }
+        if not by["safe"] and not by["caution"]:
             return "not safe to train"
-        return f"safe to train in {ok[0]}, not in {bad[0]}"
+        parts = [f"safe to train in {by['safe']}"] if by["safe"] else []
+        if by["caution"]:
+            lead = "with caution in" if parts else "trainable with caution in"
+            parts.append(f"{lead} {by['caution']}")
+        if by["unsafe"]:
+            parts.append(f"not in {by['unsafe']}")
+        return ", ".join(parts)
 
     if out is None:
         return phrase(inp).capitalize() + "."
