@@ -126,18 +126,19 @@ class NanCleaner(TransformerMixin, BaseEstimator):
         missing (then ``impute``), or raise. None: ``"clip"``.
     pos_inf, neg_inf : {"clip", "null", "error"}, default=None
         Separate policies for +inf and -inf. None: as ``inf``.
-    outliers : {"mad", "iqr", "sigma", "quantile", "none"}, default=None
-        The outlier rule. None: ``"mad"`` (robust z-score).
+    outliers : {"tail", "mad", "iqr", "sigma", "quantile", "none"}, default=None
+        The outlier rule. None: ``"tail"`` (values orders of magnitude beyond
+        the column's own tail; see ``CleanConfig``).
     outlier_threshold : float, default=None
-        k for mad / iqr / sigma, q for quantile. None: the rule's default
-        (mad 10, iqr 3, sigma 10, quantile 0.001).
+        k for tail / mad / iqr / sigma, q for quantile. None: the rule's
+        default (tail 1.5, mad 10, iqr 3, sigma 10, quantile 0.001).
     outlier_action : {"clip", "null", "flag"}, default=None
         Clip outliers to the fitted bounds, treat them as missing, or only
         report them. None: ``"clip"``.
     clip_indicators : bool, default=None
         Add a ``<col>__clipped`` 0/1 column for every feature that can be
         clipped. None: False.
-    scale : {"standard", "robust", "minmax", "none"}, default=None
+    scale : {"standard", "robust", "minmax", "squash", "none"}, default=None
         None: ``"robust"`` (median and IQR of the repaired values).
     constant : {"keep_unscaled", "drop", "error"}, default=None
         What to do with a constant feature (nothing ever divides by a zero

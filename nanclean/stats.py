@@ -428,9 +428,12 @@ def _robust(
     out["mad"] = _median_of_sorted_pair(dev[:split][::-1], dev[split:])
     if out["mad"] == 0:  # the values equal to the median are [split, above)
         above = int(np.searchsorted(values, median, "right"))
-        if split + len(values) - above:
-            out["off_median_mad"] = _median_of_sorted_pair(
-                dev[:split][::-1], dev[above:]
+        off = split + len(values) - above
+        if off:
+            # the lower median: with two values off the median, a 1 and a
+            # planted 1e6, the spread is 1, not their average
+            out["off_median_mad"] = _kth_of_sorted_pair(
+                dev[:split][::-1], dev[above:], (off - 1) // 2
             )
     top = float(dev.max())  # scaled by the largest: the sum must not overflow
     out["mean_ad"] = float(np.mean(dev / top) * top) if top > 0 else 0.0

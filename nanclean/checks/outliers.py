@@ -11,7 +11,10 @@ tail. On the log-modulus scale ``u(x) = log1p(|x - median| / s)`` (``s`` the
 robust scale), the tail anchor is the 99th percentile (the 1st below; nearer
 the median in tables of under 500 rows, so that at least five values lie
 beyond it); the fence is ``(1 + k)`` times the anchor's ``u`` (at least three
-robust sigma's worth). A value beyond the fence is orders of magnitude
+robust sigma's worth), widened by log(1000) / log(n) for a sample of n < 1000
+values (a small sample says little about how far its tail reaches), and never
+beyond 10,000 times the anchor's distance from the median (a planted 1e9 in a
+heavy column is still caught). A value beyond the fence is orders of magnitude
 further from the median than the column's own tail reaches: a 1e9 in a column
 of tens, a 1e12 revenue, a typo in the units. With the default k = 1.5 the
 fence is 31 sigma for normal data and grows with the tail: a lognormal or
