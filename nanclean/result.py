@@ -239,6 +239,12 @@ class CleanResult:
 
         return render_html(self.report, fragment=True)
 
+    def __str__(self) -> str:
+        """A short summary for ``print(result)``: the report's, then what changed."""
+        from nanclean.report.terminal import result_text
+
+        return result_text(self)
+
     def __repr__(self) -> str:
         return (
             f"CleanResult({self.data.height} rows × {len(self.feature_names)} features"

@@ -27,6 +27,7 @@ import ast
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
@@ -40,6 +41,7 @@ from nanclean.report.text import describe_action, format_number, format_value, p
 __all__ = [
     "HTML_MAX_ROWS",
     "fingerprint",
+    "group_info",
     "run_info",
     "summarize",
     "verdict",
@@ -337,6 +339,28 @@ def run_info(report: AuditReport) -> dict[str, Any]:
 
 
 # --- findings and actions ----------------------------------------------------------
+
+
+def group_info(findings: Sequence[Finding]) -> list[list[Finding]]:
+    """The findings in order, info-level ones of one kind gathered into one entry.
+
+    Info findings are harmless as they are (an ``fp16_underflow`` when training
+    in float32, say), and often the same kind in many columns; shown one line a
+    kind, they no longer crowd out the errors and warnings. Each entry is a
+    list: one finding, or every info finding of one kind (at the position of
+    the first) when there are several.
+    """
+    entries: list[list[Finding]] = []
+    groups: dict[FindingKind, list[Finding]] = {}
+    for f in findings:
+        if f.severity is not Severity.INFO:
+            entries.append([f])
+        elif f.kind in groups:
+            groups[f.kind].append(f)
+        else:
+            groups[f.kind] = [f]
+            entries.append(groups[f.kind])
+    return entries
 
 
 def _finding(f: Finding, max_rows: int) -> dict[str, Any]:
