@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandera.polars as pa
 import polars as pl
 
+from nanclean.checks.types import mapped_mask
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ColumnError, ConfigError, NancleanError, closest
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
@@ -301,6 +303,16 @@ def _without_target(plan: Plan) -> Plan:
     )
 
 
+def _mapped_rows(plan: Plan, frame: Frame, kept: np.ndarray) -> np.ndarray:
+    """The input positions of the output rows whose label ``label_map`` changed."""
+    assert plan.target is not None
+    dtype = frame.lazy.collect_schema()[plan.target]
+    mask = mapped_mask(plan.target, dtype, plan.label_map)
+    ids = collect(frame.lazy.filter(mask).select(ROW_ID), frame.source)
+    positions = ids.get_column(ROW_ID).to_numpy().astype(np.int64)
+    return positions[np.isin(positions, kept)]
+
+
 def _audit(
     before: AuditReport, plan: Plan, applied: Applied, frame: Frame
 ) -> AuditReport:
@@ -358,11 +370,13 @@ def _audit(
             )
         )
     if plan.label_map and plan.target:
+        mapped = _mapped_rows(plan, frame, applied.row_ids)
         actions.append(
             Action(
                 ActionKind.LABEL_MAPPED,
                 plan.target,
-                0,
+                len(mapped),
+                mapped,
                 details={"mapping": plan.label_map},
             )
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import operator
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from importlib.metadata import version
@@ -37,8 +38,8 @@ from nanclean.checks import (
 )
 from nanclean.checks.base import Flag, num
 from nanclean.checks.types import Columns, classify
-from nanclean.config import CleanConfig, as_config
-from nanclean.errors import ConfigError, closest
+from nanclean.config import CleanConfig, as_config, unmatched_columns
+from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
 from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
 from nanclean.report.model import AuditReport
@@ -129,6 +130,7 @@ def run_scan(
     cols = classify(frame, target=target, label_map=cfg.label_map)
     data = _materialized(frame, cols)
     _check_config_columns(cfg, cols)
+    _warn_unmatched(cfg, [*frame.columns, *cfg.ratios])
     numeric = cols.numeric
     quantiles = {
         c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
@@ -214,6 +216,20 @@ def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
                 f"Config key {key!r} names column {c!r}, which is not a numeric feature "
                 f"of the input.{closest(c, known)} Fix the name or remove it."
             )
+
+
+def _warn_unmatched(cfg: CleanConfig, names: list[str]) -> None:
+    for pattern in unmatched_columns(cfg, names):
+        warnings.warn(
+            UnmatchedColumnWarning(
+                f"Config 'columns.{pattern}' matches no column of the data "
+                f"({format_rows(names, first=8)}), so its overrides apply to nothing."
+                f"{closest(pattern, names)} Fix: correct the name or pattern, or "
+                "remove it (for a column that may be absent, filter "
+                "nanclean.errors.UnmatchedColumnWarning)."
+            ),
+            stacklevel=4,
+        )
 
 
 def _materialized(frame: Frame, cols: Columns) -> Columns:

@@ -38,7 +38,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         else:
             shutil.copy(path, src / name)
     run = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", "dist"],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            "dist",
+        ],
         cwd=src,
         capture_output=True,
         text=True,
@@ -82,16 +90,17 @@ def test_the_wheel_renders_a_report_from_its_own_files(
     wheel's package renders the HTML report."""
     wheel, _ = built
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    site = str(tmp_path / "site")
     code = (
         "import nanclean, polars as pl; "
-        "assert nanclean.__file__.startswith(%r), nanclean.__file__; "
+        f"assert nanclean.__file__.startswith({site!r}), nanclean.__file__; "
         "r = nanclean.scan(pl.DataFrame({'x': [1.0, float('inf')]})); "
-        "print(len(r.to_html()))" % str(tmp_path / "site")
+        "print(len(r.to_html()))"
     )
     run = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": ""},
+        env={"PYTHONPATH": site, "PATH": ""},
         capture_output=True,
         text=True,
         check=False,
