@@ -301,7 +301,10 @@ def _run_flags(
         )
         if not isinstance(shown, list):
             shown = [shown] * min(5, len(ids))
-        examples = list(zip(frame.labels(ids[:5]), shown, strict=False))
+        first = ids[:5]
+        if f"{i}:example_rows" in result:
+            first = result[f"{i}:example_rows"][0].to_numpy().astype(np.int64)
+        examples = list(zip(frame.labels(first), shown, strict=False))
         findings.append(
             Finding(
                 flag.kind,
@@ -358,8 +361,33 @@ def _flag_exprs(i: int, flag: Flag, ids: pl.Expr | None = None) -> list[pl.Expr]
     exprs = [ids.filter(flag.mask).implode().alias(f"{i}:rows")]
     if flag.kind not in _SELF_DESCRIBING:
         values = flag.values if flag.values is not None else pl.col(flag.column)
-        exprs.append(values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"))
+        values = values.filter(flag.mask)
+        key = _extremeness(flag, values)
+        if key is not None:  # the most extreme first, with their own rows
+            order = {"descending": True, "maintain_order": True}
+            values = values.sort_by(key, **order)
+            rows = ids.filter(flag.mask).sort_by(key, **order)
+            exprs.append(rows.head(5).implode().alias(f"{i}:example_rows"))
+        exprs.append(values.head(5).implode().alias(f"{i}:examples"))
     return exprs
+
+
+_OVERFLOWS = {
+    FindingKind.FP16_OVERFLOW,
+    FindingKind.BF16_OVERFLOW,
+    FindingKind.FP32_OVERFLOW,
+}
+
+
+def _extremeness(flag: Flag, values: pl.Expr) -> pl.Expr | None:
+    """How extreme an outlier (distance from the middle of its bounds) or a
+    dtype overflow (magnitude) is; None for kinds shown in row order."""
+    if flag.kind is FindingKind.OUTLIER and "low" in flag.details:
+        middle = (flag.details["low"] + flag.details["high"]) / 2
+        return (values.cast(pl.Float64) - middle).abs()
+    if flag.kind in _OVERFLOWS:
+        return values.cast(pl.Float64).abs()
+    return None
 
 
 def _near_zero_count(column: str, tol: float) -> pl.Expr:
