@@ -448,7 +448,7 @@ def _columns(
             role = "target"
         elif name in ratios or name not in dtypes:
             role = "derived"
-        after_stats, units = _after_in_input_units(after, cp)
+        after_stats, units = _after_in_input_units(after, cp, before)
         cards.append(
             {
                 "index": i,
@@ -494,9 +494,17 @@ def _stats(s: ColumnStats | None) -> dict[str, Any] | None:
 
 
 def _after_in_input_units(
-    after: ColumnStats | None, cp: dict[str, Any] | None
+    after: ColumnStats | None,
+    cp: dict[str, Any] | None,
+    before: ColumnStats | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
-    """The output statistics mapped back through the scaling (x · s + c)."""
+    """The output statistics mapped back through the scaling (x · s + c).
+
+    The output is stored in the training dtype, so a value mapped back differs
+    from the input by its rounding (0 comes back as 6.4e-7 in float32): a
+    statistic within that rounding of its input value is shown as the input
+    value, so that only real changes (clipping, imputation) stand out.
+    """
     stats = _stats(after)
     if stats is None:
         return None, "input"
@@ -509,7 +517,21 @@ def _after_in_input_units(
     for k in _SPREAD:
         if stats[k] is not None:
             stats[k] = stats[k] * abs(scale)
+    if before is not None and after is not None:
+        eps = _resolution(after.dtype)
+        for k in (*_LOCATION, *_SPREAD):
+            a, b = stats[k], getattr(before, k)
+            if a is None or b is None or not math.isfinite(b):
+                continue
+            if abs(a - b) <= 2 * eps * (max(abs(a), abs(b)) + abs(center)):
+                stats[k] = b
     return stats, "input"
+
+
+def _resolution(dtype: str) -> float:
+    """The machine epsilon of an output dtype (``Float32`` → 1.19e-7)."""
+    name = dtype.lower()
+    return DTYPES[name].eps if name in DTYPES else DTYPES["float32"].eps
 
 
 def _center_scale(cp: dict[str, Any]) -> tuple[float, float]:
