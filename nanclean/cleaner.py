@@ -175,7 +175,7 @@ class Cleaner:
             drift=drift,
         )
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
-        report = _audit(before, plan, applied, frame)
+        report = _audit(before, plan, applied, frame, drift=drift)
         report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
         result_frame = restore(applied.frame, frame, applied.row_ids)
         return CleanResult(
@@ -314,7 +314,7 @@ def _mapped_rows(plan: Plan, frame: Frame, kept: np.ndarray) -> np.ndarray:
 
 
 def _audit(
-    before: AuditReport, plan: Plan, applied: Applied, frame: Frame
+    before: AuditReport, plan: Plan, applied: Applied, frame: Frame, *, drift: bool
 ) -> AuditReport:
     """The report of a clean: findings before, actions, drift, stats after."""
     actions: list[Action] = list(applied.actions)
@@ -401,6 +401,7 @@ def _audit(
             "rows_dropped": frame.n_rows - out.height,
             "columns": plan.output_columns,
             "plan": plan.to_dict(),
+            "drift_checked": drift,
         },
         meta=before.meta,
     )

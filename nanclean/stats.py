@@ -512,9 +512,12 @@ def _core_and_tails(
     parts = [np.linspace(a, b, bins - tails + 1)]
     for start, end, side in ((low, a, 0), (b, high, 1)):
         if start < end:
-            t = np.linspace(*_symlog(np.array([start, end]), s), TAIL_BINS + 1)
+            t_start, t_end = _symlog(np.array([start, end]), s)
+            t = np.linspace(t_start, t_end, TAIL_BINS + 1)
             tail = _symlog_inverse(t, s)
-            parts.insert(0 if side == 0 else len(parts), tail[:-1] if side == 0 else tail[1:])
+            parts.insert(
+                0 if side == 0 else len(parts), tail[:-1] if side == 0 else tail[1:]
+            )
     return np.concatenate(parts)
 
 

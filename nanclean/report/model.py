@@ -265,9 +265,10 @@ class AuditReport:
         return text
 
     def _repr_html_(self) -> str:
-        from nanclean.report.html import render_html
+        """The notebook view: verdict, the first findings, collapsed column cards."""
+        from nanclean.report.html import render_notebook
 
-        return render_html(self, fragment=True)
+        return render_notebook(self, name="report")
 
     def __str__(self) -> str:
         """A short summary for ``print(report)``: counts, verdict, top findings."""

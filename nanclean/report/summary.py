@@ -65,6 +65,8 @@ _DRIFT = {
     FindingKind.DRIFT_MISSING,
     FindingKind.DRIFT_NOT_CONSTANT,
 }
+# What the drift section lists: new data against the fitted contract.
+_DRIFT_KINDS = _DRIFT | {FindingKind.EXTRA_COLUMN}
 _STATUS_RANK = {"safe": 0, "caution": 1, "unsafe": 2}
 # The exact statistics (counted or summed over every row; the fingerprint's too)
 # and the sampled ones (median, quantiles, MAD).
@@ -109,6 +111,11 @@ def summarize(
     anchors = {c["name"]: c["anchor"] for c in cards}
     for f in findings:
         f["anchor"] = anchors.get(f["column"])
+    as_dict = {id(f): d for f, d in zip(report.findings, findings, strict=True)}
+    drift = [f for f in report.findings if f.kind in _DRIFT_KINDS]
+    table = _table_entries(
+        [f for f in report.findings if f.kind not in _DRIFT_KINDS], as_dict
+    )
     actions = [_action(a, max_rows) for a in _ordered_actions(report)]
     for a in actions:
         a["anchor"] = anchors.get(a["column"])
@@ -143,6 +150,8 @@ def summarize(
         "versions": versions(report),
         "run": run_info(report) if timestamp else None,
         "findings": findings,
+        "table": table,
+        "drift": _drift(report, [as_dict[id(f)] for f in drift]),
         "kinds": sorted({f["kind"] for f in findings}),
         "columns": cards,
         "added_columns": _added_columns(report),
@@ -339,6 +348,56 @@ def run_info(report: AuditReport) -> dict[str, Any]:
 
 
 # --- findings and actions ----------------------------------------------------------
+
+
+def _table_entries(
+    findings: list[Finding], as_dict: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows of the findings table: one finding, or a group of info findings
+    of one kind (``group``: its id, the columns, the total count, the members)."""
+    entries: list[dict[str, Any]] = []
+    for i, group in enumerate(group_info(findings)):
+        members = [as_dict[id(f)] for f in group]
+        if len(group) == 1:
+            entries.append({"group": None, "finding": members[0]})
+            continue
+        entries.append(
+            {
+                "group": f"g{i}",
+                "kind": group[0].kind.value,
+                "severity": group[0].severity.value,
+                "columns": [f.column for f in group],
+                "count": sum(int(f.count) for f in group),
+                "members": members,
+            }
+        )
+    return entries
+
+
+def _drift(
+    report: AuditReport, findings: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The drift section of a report on new data: its own verdict and findings.
+
+    None for a scan or a clean that fitted its plan (nothing to drift from).
+    """
+    if not findings and not report.output.get("drift_checked"):
+        return None
+    columns = _unique(f["column"] for f in findings)
+    if not findings:
+        headline = "No drift: the new data stays within what training saw."
+    else:
+        headline = (
+            f"Drift in {plural(len(columns), 'column')}: the new data goes beyond "
+            "what training saw; the plan repaired it as it would training data."
+        )
+    return {
+        "status": "caution" if findings else "safe",
+        "headline": headline,
+        "columns": columns,
+        "findings": findings,
+        "entries": [{"group": None, "finding": f} for f in findings],
+    }
 
 
 def group_info(findings: Sequence[Finding]) -> list[list[Finding]]:
