@@ -3,6 +3,8 @@ and row labels of actions (issue 14, items 2 and 3)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -167,3 +169,30 @@ def test_plan_repr_lists_dropped_and_encoded_columns() -> None:
     assert "'city'" in text and "encoded ordinal, 3 categories" in text
     dropped = nc.clean(df).plan
     assert "'city'" in repr(dropped) and "dropped (" in repr(dropped)
+
+
+def test_info_findings_are_one_line_a_kind_in_the_terminal(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    columns = {f"tiny_{i:02d}": rng.normal(size=200) * 1e-6 for i in range(11)}
+    columns["x"] = rng.normal(size=200)
+    columns["x"][[3, 9]] = [np.inf, np.nan]
+    frame = pl.DataFrame(columns)
+    report = nc.scan(frame)
+    assert len(report.filter(kind=FindingKind.FP16_UNDERFLOW)) == 11
+    lines = str(report).splitlines()
+    grouped = [line for line in lines if "fp16_underflow" in line]
+    assert len(grouped) == 1
+    assert "11 columns: 'tiny_00', 'tiny_01', 'tiny_02' … and 8 more" in grouped[0]
+    assert grouped[0].split("│")[3].strip() == f"{11 * 200:,}"  # the total count
+    assert any("pos_inf" in line for line in lines)
+    assert "more findings" not in str(report)  # 13 findings fit in 3 lines
+    # the command line prints the same grouped table
+    path = tmp_path / "tiny.parquet"
+    frame.write_parquet(path)
+    from typer.testing import CliRunner
+
+    from nanclean.cli import app
+
+    out = CliRunner().invoke(app, ["scan", str(path), "--fail-on", "never"]).stdout
+    assert sum("fp16_underflow" in line for line in out.splitlines()) == 1
+    assert "11 columns" in out
