@@ -151,6 +151,7 @@ def summarize(
         "run": run_info(report) if timestamp else None,
         "findings": findings,
         "table": table,
+        "table_findings": len(report.findings) - len(drift),
         "drift": _drift(report, [as_dict[id(f)] for f in drift]),
         "kinds": sorted({f["kind"] for f in findings}),
         "columns": cards,

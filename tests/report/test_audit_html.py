@@ -97,7 +97,7 @@ def test_fragment_for_jupyter(ecommerce_clean: nc.CleanResult) -> None:
         ecommerce_clean._repr_html_(),
         ecommerce_clean.report._repr_html_(),
     ):
-        assert fragment.startswith('<div class="nc"')
+        assert fragment.startswith('<div class="nc nb"')  # the notebook view
         assert "<html" not in fragment and "<!DOCTYPE" not in fragment
         assert "<style>" in fragment and "<script>" in fragment
     # the notebook view: collapsed cards, a pointer to the full report
