@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH_PIN := torch==2.13.0
+# setuptools prints an informational "Editable installation ... be careful with folders
+# named like your package" note on every editable install of a flat layout; it is not
+# about this project's packaging (tests/test_packaging.py builds the wheel without a
+# warning), so the install keeps quiet about that one module's notes only.
+EDITABLE_NOTICE_OFF := PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel"
 
 .PHONY: venv demo test lint typecheck pytest bench browser clean
 
@@ -14,7 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_PIN)"
-	$(BIN)/python -m pip install --quiet -e ".[torch,keras,dev,corpus]"
+	$(EDITABLE_NOTICE_OFF) $(BIN)/python -m pip install --quiet -e ".[torch,keras,dev,corpus]"
 	touch $(STAMP)
 
 # Debian's chromium for the browser tests (never `playwright install`).

@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandera.polars as pa
 import polars as pl
 
+from nanclean.checks.types import mapped_mask
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ColumnError, ConfigError, NancleanError, closest
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
@@ -188,7 +190,7 @@ class Cleaner:
             target_stats=before.columns.get(plan.target) if plan.target else None,
         )
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
-        report = _audit(before, plan, applied, frame)
+        report = _audit(before, plan, applied, frame, drift=drift)
         report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
         result_frame = restore(applied.frame, frame, applied.row_ids)
         return CleanResult(
@@ -316,8 +318,18 @@ def _without_target(plan: Plan) -> Plan:
     )
 
 
+def _mapped_rows(plan: Plan, frame: Frame, kept: np.ndarray) -> np.ndarray:
+    """The input positions of the output rows whose label ``label_map`` changed."""
+    assert plan.target is not None
+    dtype = frame.lazy.collect_schema()[plan.target]
+    mask = mapped_mask(plan.target, dtype, plan.label_map)
+    ids = collect(frame.lazy.filter(mask).select(ROW_ID), frame.source)
+    positions = ids.get_column(ROW_ID).to_numpy().astype(np.int64)
+    return positions[np.isin(positions, kept)]
+
+
 def _audit(
-    before: AuditReport, plan: Plan, applied: Applied, frame: Frame
+    before: AuditReport, plan: Plan, applied: Applied, frame: Frame, *, drift: bool
 ) -> AuditReport:
     """The report of a clean: findings before, actions, drift, stats after."""
     actions: list[Action] = list(applied.actions)
@@ -373,11 +385,13 @@ def _audit(
             )
         )
     if plan.label_map and plan.target:
+        mapped = _mapped_rows(plan, frame, applied.row_ids)
         actions.append(
             Action(
                 ActionKind.LABEL_MAPPED,
                 plan.target,
-                0,
+                len(mapped),
+                mapped,
                 details={"mapping": plan.label_map},
             )
         )
@@ -402,6 +416,7 @@ def _audit(
             "rows_dropped": frame.n_rows - out.height,
             "columns": plan.output_columns,
             "plan": plan.to_dict(),
+            "drift_checked": drift,
         },
         meta=before.meta,
     )

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from nanclean.errors import (
     ConfigError,
@@ -69,8 +69,27 @@ class Format(StrEnum):
     ndjson = "ndjson"
 
 
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    """Flags take no value: an empty metavar keeps typer's rich help from
+    printing a ``<bool>`` type beside them (``--quiet``, ``--help``)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    """A command whose help shows no type beside its flags."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
 class _Group(TyperGroup):
     """Runs every command with nanclean's error handling (also under CliRunner)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
 
     def main(  # type: ignore[override]
         self,
@@ -234,8 +253,9 @@ OutOpt = Annotated[
 
 
 @app.command(
+    cls=_Command,
     epilog="Example: nanclean scan data.csv --target churned --loss bce "
-    "--html audit.html --fail-on error"
+    "--html audit.html --fail-on error",
 )
 def scan(
     data: DataArg,
@@ -279,8 +299,9 @@ def scan(
 
 
 @app.command(
+    cls=_Command,
     epilog="Example: nanclean clean data.csv -o clean.parquet --target churned "
-    "--loss bce --html audit.html --plan plan.json"
+    "--loss bce --html audit.html --plan plan.json",
 )
 def clean(
     data: DataArg,
@@ -323,8 +344,9 @@ def clean(
 
 
 @app.command(
+    cls=_Command,
     epilog="Example: nanclean apply new.csv --plan plan.json -o new_clean.parquet "
-    "--html drift.html"
+    "--html drift.html",
 )
 def apply(
     data: DataArg,
@@ -371,8 +393,9 @@ def apply(
 
 
 @app.command(
+    cls=_Command,
     epilog="Example: nanclean schema data.csv -o schemas/data.yaml --target churned "
-    "--loss bce"
+    "--loss bce",
 )
 def schema(
     data: DataArg,
@@ -423,7 +446,8 @@ def schema(
 
 
 @app.command(
-    epilog="Example: nanclean validate clean.parquet --schema schemas/data.yaml"
+    cls=_Command,
+    epilog="Example: nanclean validate clean.parquet --schema schemas/data.yaml",
 )
 def validate(
     data: DataArg,
@@ -481,7 +505,7 @@ def validate(
     raise typer.Exit(1)
 
 
-@app.command(epilog="Example: nanclean demo --out out/")
+@app.command(cls=_Command, epilog="Example: nanclean demo --out out/")
 def demo(
     out_dir: Annotated[
         Path,

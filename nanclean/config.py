@@ -97,13 +97,14 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nanclean.errors import ConfigError, closest
 
-__all__ = ["CHOICES", "CleanConfig", "ColumnPolicy", "as_config"]
+__all__ = ["CHOICES", "CleanConfig", "ColumnPolicy", "as_config", "unmatched_columns"]
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "impute": ("median", "mean", "constant", "most_frequent", "drop_row", "error"),
@@ -278,6 +279,15 @@ class CleanConfig(ColumnPolicy):
                 values.update(override)
         values.update(self.columns.get(column, {}))
         return ColumnPolicy(**values)
+
+
+def unmatched_columns(cfg: CleanConfig, names: Sequence[str]) -> list[str]:
+    """The keys of ``cfg.columns`` (names or glob patterns) matching none of ``names``."""
+    return [
+        pattern
+        for pattern in cfg.columns
+        if not any(n == pattern or fnmatch.fnmatchcase(n, pattern) for n in names)
+    ]
 
 
 def as_config(

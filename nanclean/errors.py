@@ -15,6 +15,7 @@
     └── MissingDependencyError (ImportError)  an optional extra is not installed
 
     NancleanWarning (UserWarning)          every warning nanclean emits
+    └── UnmatchedColumnWarning             a config key names no column of the data
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "NancleanWarning",
     "NoNumericColumnsError",
     "PolicyError",
+    "UnmatchedColumnWarning",
     "UnreadableFileError",
     "format_rows",
 ]
@@ -95,6 +97,10 @@ class MissingDependencyError(NancleanError, ImportError):
 
 class NancleanWarning(UserWarning):
     """Base class of every warning nanclean emits (filter it as one)."""
+
+
+class UnmatchedColumnWarning(NancleanWarning):
+    """A per-column override (``columns."price*"``) matches no column of the data."""
 
 
 def format_rows(rows: Iterable[Any], total: int | None = None, first: int = 5) -> str:

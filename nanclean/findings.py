@@ -125,9 +125,12 @@ class Finding:
     message : str
         What is wrong, where, and the fix.
     row_ids : numpy.ndarray
-        0-based positions of every offending row (int64), in input order.
+        0-based positions of every offending row (int64), in input order; also
+        available as :attr:`positions`. :attr:`rows` gives the same rows as
+        the caller's labels.
     examples : list of (label, value)
-        The first few offending rows with their values.
+        A few offending rows with their values (for outliers and dtype
+        overflows, the most extreme first).
     details : dict
         Kind-specific facts (bounds, the denominator column, a mapping, ...).
     """
@@ -147,6 +150,11 @@ class Finding:
     def rows(self) -> list[Any]:
         """Every offending row, as the caller's labels (index label or position)."""
         return self.labels(self.row_ids)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Every offending row as its 0-based input position (``row_ids``)."""
+        return self.row_ids
 
     def rows_preview(self, first: int = 5) -> str:
         return format_rows(self.labels(self.row_ids[:first]), total=len(self.row_ids))
@@ -206,8 +214,22 @@ class ActionKind(StrEnum):
 class Action:
     """One thing clean did to one column, with the rows it touched.
 
-    ``count`` is the number of cells changed (rows for ``rows_dropped``);
-    ``row_ids`` are the 0-based input positions of every touched cell.
+    Rows speak the same language as in a :class:`Finding`: :attr:`rows` are
+    the caller's row labels (a pandas index label, else the position), and
+    :attr:`positions` the 0-based input positions of the same rows.
+
+    Attributes
+    ----------
+    kind : ActionKind
+    column : str
+    count : int
+        The number of cells changed (rows for ``rows_dropped``).
+    row_ids : numpy.ndarray
+        0-based input positions of every touched cell (int64), in input order;
+        the same array as :attr:`positions`, kept under this name for the
+        constructor and existing code.
+    details : dict
+        Kind-specific facts (the fill value, the bounds, the mapping, ...).
     """
 
     kind: ActionKind
@@ -219,7 +241,13 @@ class Action:
 
     @property
     def rows(self) -> list[Any]:
+        """Every touched row, as the caller's labels (index label or position)."""
         return self.labels(self.row_ids)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Every touched row as its 0-based input position (``row_ids``)."""
+        return self.row_ids
 
     def to_dict(self, *, max_rows: int | None = None) -> dict[str, Any]:
         ids = self.row_ids if max_rows is None else self.row_ids[:max_rows]

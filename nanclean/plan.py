@@ -80,6 +80,35 @@ class ColumnPlan:
         return value * self.scale_by + self.center
 
 
+def _column_line(c: ColumnPlan) -> str:
+    """``fill 3.5 · inf → clip [0, 120] · outliers mad clip [-40, 80] · (x − 3) / 2``."""
+    parts = []
+    if c.ratio:
+        parts.append(f"= {c.ratio[0]} / {c.ratio[1]} (zero → {c.ratio_on_zero})")
+    parts.append(
+        f"missing → {c.impute}" + (f" {_num(c.fill)}" if c.fill is not None else "")
+    )
+    inf = c.pos_inf if c.pos_inf == c.neg_inf else f"{c.pos_inf}/{c.neg_inf}"
+    same = (c.inf_low, c.inf_high) == (c.outlier_low, c.outlier_high)
+    if c.inf_low is not None and c.inf_high is not None and not same:
+        inf += f" [{_num(c.inf_low)}, {_num(c.inf_high)}]"
+    parts.append(f"±inf → {inf}")
+    if c.outlier_low is not None:
+        parts.append(
+            f"outliers {c.outlier_method} → {c.outlier_action} "
+            f"[{_num(c.outlier_low)}, {_num(c.outlier_high)}]"
+        )
+    if c.unscaled:
+        parts.append(f"unscaled ({c.unscaled})")
+    elif c.scale != "none":
+        parts.append(f"{c.scale}: (x − {_num(c.center)}) / {_num(c.scale_by)}")
+    return " · ".join(parts)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
 @dataclass
 class EncodingPlan:
     """A non-numeric feature encoded as numbers (ordinal codes or one-hot)."""
@@ -95,9 +124,13 @@ class EncodingPlan:
         return [f"{self.name}={c}" for c in self.categories]
 
 
-@dataclass
+@dataclass(repr=False)
 class Plan:
-    """Everything ``transform`` needs; JSON round-trips exactly."""
+    """Everything ``transform`` needs; JSON round-trips exactly.
+
+    ``repr(plan)`` shows one line per column (fill value, ±inf bounds, outlier
+    bounds, scaling); ``plan.to_json()`` has every field.
+    """
 
     input_columns: list[str]
     columns: list[ColumnPlan]
@@ -129,6 +162,29 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return json_safe(asdict(self))
+
+    def __repr__(self) -> str:
+        """A readable plan: a header, then one line per column with its numbers."""
+        head = (
+            f"Plan({len(self.input_columns)} input → {len(self.output_columns)} output "
+            f"columns, dtype={self.dtype}"
+            + (f", target={self.target!r}, loss={self.loss!r}" if self.target else "")
+            + ")"
+        )
+        width = max((len(repr(c.name)) for c in self.columns), default=0)
+        lines = [head]
+        lines += [f"  {c.name!r:<{width}}  {_column_line(c)}" for c in self.columns]
+        lines += [
+            f"  {e.name!r:<{width}}  encoded {e.method}, {len(e.categories)} categories"
+            for e in self.encodings
+        ]
+        lines += [
+            f"  {name!r:<{width}}  dropped ({reason})"
+            for name, reason in self.dropped.items()
+        ]
+        if self.label_map:
+            lines.append(f"  labels mapped {self.label_map}")
+        return "\n".join(lines)
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)

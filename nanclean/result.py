@@ -235,9 +235,16 @@ class CleanResult:
         return self.target
 
     def _repr_html_(self) -> str:
-        from nanclean.report.html import render_html
+        """The report's notebook view (see ``AuditReport._repr_html_``)."""
+        from nanclean.report.html import render_notebook
 
-        return render_html(self.report, fragment=True)
+        return render_notebook(self.report, name="result.report")
+
+    def __str__(self) -> str:
+        """A short summary for ``print(result)``: the report's, then what changed."""
+        from nanclean.report.terminal import result_text
+
+        return result_text(self)
 
     def __repr__(self) -> str:
         return (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import operator
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from importlib.metadata import version
@@ -37,8 +38,8 @@ from nanclean.checks import (
 )
 from nanclean.checks.base import Flag, num
 from nanclean.checks.types import Columns, classify
-from nanclean.config import CleanConfig, as_config
-from nanclean.errors import ConfigError, closest
+from nanclean.config import CleanConfig, as_config, unmatched_columns
+from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
 from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
 from nanclean.report.model import AuditReport
@@ -129,6 +130,7 @@ def run_scan(
     cols = classify(frame, target=target, label_map=cfg.label_map)
     data = _materialized(frame, cols)
     _check_config_columns(cfg, cols)
+    _warn_unmatched(cfg, [*frame.columns, *cfg.ratios])
     numeric = cols.numeric
     quantiles = {
         c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
@@ -217,6 +219,20 @@ def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
             )
 
 
+def _warn_unmatched(cfg: CleanConfig, names: list[str]) -> None:
+    for pattern in unmatched_columns(cfg, names):
+        warnings.warn(
+            UnmatchedColumnWarning(
+                f"Config 'columns.{pattern}' matches no column of the data "
+                f"({format_rows(names, first=8)}), so its overrides apply to nothing."
+                f"{closest(pattern, names)} Fix: correct the name or pattern, or "
+                "remove it (for a column that may be absent, filter "
+                "nanclean.errors.UnmatchedColumnWarning)."
+            ),
+            stacklevel=4,
+        )
+
+
 def _materialized(frame: Frame, cols: Columns) -> Columns:
     """``cols`` with its frame computed once when the input is in memory: the row
     id and any coerced column then exist before the batches of the statistics
@@ -286,7 +302,10 @@ def _run_flags(
         )
         if not isinstance(shown, list):
             shown = [shown] * min(5, len(ids))
-        examples = list(zip(frame.labels(ids[:5]), shown, strict=False))
+        first = ids[:5]
+        if f"{i}:example_rows" in result:
+            first = result[f"{i}:example_rows"][0].to_numpy().astype(np.int64)
+        examples = list(zip(frame.labels(first), shown, strict=False))
         findings.append(
             Finding(
                 flag.kind,
@@ -343,8 +362,33 @@ def _flag_exprs(i: int, flag: Flag, ids: pl.Expr | None = None) -> list[pl.Expr]
     exprs = [ids.filter(flag.mask).implode().alias(f"{i}:rows")]
     if flag.kind not in _SELF_DESCRIBING:
         values = flag.values if flag.values is not None else pl.col(flag.column)
-        exprs.append(values.filter(flag.mask).head(5).implode().alias(f"{i}:examples"))
+        values = values.filter(flag.mask)
+        key = _extremeness(flag, values)
+        if key is not None:  # the most extreme first, with their own rows
+            order = {"descending": True, "maintain_order": True}
+            values = values.sort_by(key, **order)
+            rows = ids.filter(flag.mask).sort_by(key, **order)
+            exprs.append(rows.head(5).implode().alias(f"{i}:example_rows"))
+        exprs.append(values.head(5).implode().alias(f"{i}:examples"))
     return exprs
+
+
+_OVERFLOWS = {
+    FindingKind.FP16_OVERFLOW,
+    FindingKind.BF16_OVERFLOW,
+    FindingKind.FP32_OVERFLOW,
+}
+
+
+def _extremeness(flag: Flag, values: pl.Expr) -> pl.Expr | None:
+    """How extreme an outlier (distance from the middle of its bounds) or a
+    dtype overflow (magnitude) is; None for kinds shown in row order."""
+    if flag.kind is FindingKind.OUTLIER and "low" in flag.details:
+        middle = (flag.details["low"] + flag.details["high"]) / 2
+        return (values.cast(pl.Float64) - middle).abs()
+    if flag.kind in _OVERFLOWS:
+        return values.cast(pl.Float64).abs()
+    return None
 
 
 def _near_zero_count(column: str, tol: float) -> pl.Expr:

@@ -455,9 +455,10 @@ def histogram(
     """Bin counts of the (sampled) finite values over the exact [min, max].
 
     When the range is extreme (a 1e12 outlier beside values around 1), the
-    bins are spaced on a symmetric log scale, ``sign(x) · log10(1 + |x| / s)``
-    with ``s`` the spread of the middle 98% of values, so the bulk of the data
-    is not squashed into one bar. ``counts`` are of the sample when the column
+    bins are linear over the bulk and spaced on a symmetric log scale,
+    ``sign(x) · log10(1 + |x| / s)`` with ``s`` the spread of the middle 98% of
+    values, in the tails (``scale == "symlog"``), so the bulk of the data is
+    not squashed into one bar and the extreme values are binned apart. ``counts`` are of the sample when the column
     has more rows than ``sample_size`` (``sampled`` is then True in the stats).
     """
     if len(values) == 0 or low is None or high is None:
@@ -471,8 +472,7 @@ def histogram(
     with np.errstate(over="ignore", invalid="ignore"):
         if symlog:
             s = s if np.isfinite(s) and s > 0 else 1.0
-            t_lo, t_hi = _symlog(np.array([low, high]), s)
-            edges = _symlog_inverse(np.linspace(t_lo, t_hi, bins + 1), s)
+            edges = _core_and_tails(low, high, q01, q99, s, bins)
         else:
             edges = low + np.linspace(0.0, 1.0, bins + 1) * (half_span * 2)
     edges = np.clip(np.nan_to_num(edges, nan=low), low, high)
@@ -493,6 +493,35 @@ def histogram(
         "counts": [int(c) for c in counts],
         "symlog_scale": float(s) if symlog else None,
     }
+
+
+#: Bins of each log-spaced tail of an extreme histogram.
+TAIL_BINS = 4
+
+
+def _core_and_tails(
+    low: float, high: float, q01: float, q99: float, s: float, bins: int
+) -> np.ndarray:
+    """Edges of an extreme histogram: linear over the core (the middle 98% of
+    the values, widened by half its width each side), log-spaced (symlog) in
+    the tails out to ``low`` and ``high``. The bulk keeps the resolution of a
+    plain histogram and a 1e12 value still gets its own bin."""
+    pad = (q99 / 2 - q01 / 2) or s / 2
+    a, b = max(low, q01 - pad), min(high, q99 + pad)
+    if not (np.isfinite(a) and np.isfinite(b) and a < b):
+        t_lo, t_hi = _symlog(np.array([low, high]), s)
+        return _symlog_inverse(np.linspace(t_lo, t_hi, bins + 1), s)
+    tails = TAIL_BINS * ((a > low) + (b < high))
+    parts = [np.linspace(a, b, bins - tails + 1)]
+    for start, end, side in ((low, a, 0), (b, high, 1)):
+        if start < end:
+            t_start, t_end = _symlog(np.array([start, end]), s)
+            t = np.linspace(t_start, t_end, TAIL_BINS + 1)
+            tail = _symlog_inverse(t, s)
+            parts.insert(
+                0 if side == 0 else len(parts), tail[:-1] if side == 0 else tail[1:]
+            )
+    return np.concatenate(parts)
 
 
 def _symlog(x: np.ndarray, s: float) -> np.ndarray:

@@ -9,7 +9,13 @@ import polars as pl
 import pytest
 
 import nanclean as nc
-from nanclean.errors import ColumnError, ConfigError, PolicyError, UnreadableFileError
+from nanclean.errors import (
+    ColumnError,
+    ConfigError,
+    PolicyError,
+    UnmatchedColumnWarning,
+    UnreadableFileError,
+)
 
 
 def test_a_mostly_missing_column_is_fitted_from_its_finite_cells_beyond_the_sample():
@@ -84,8 +90,9 @@ def test_an_override_by_exact_name_must_name_a_column():
     df = pl.DataFrame({"price": [1.0, 2.0, 3.0], "b": [1.0, 2.0, 4.0]})
     with pytest.raises(ConfigError, match=r"'columns\.prce'.*Did you mean 'price'"):
         nc.clean(df, config={"columns": {"prce": {"scale": "none"}}})
-    # a glob pattern that matches nothing is fine
-    nc.clean(df, config={"columns": {"cost_*": {"scale": "none"}}})
+    # a glob pattern that matches nothing cleans, with a warning (it may be a typo)
+    with pytest.warns(UnmatchedColumnWarning, match=r"'columns\.cost_\*' matches no"):
+        nc.clean(df, config={"columns": {"cost_*": {"scale": "none"}}})
 
 
 def test_impute_error_on_an_all_missing_column_raises():

@@ -235,7 +235,23 @@ def test_label_map_fixes_a_shifted_coding() -> None:
     assert "label_map" in coding.message
     result = nc.clean(df, target="y", loss="bce", config={"label_map": {1: 0, 2: 1}})
     assert result.data["y"].to_list() == [0.0, 1.0, 1.0, 0.0]
-    assert actions(result, "label_mapped")
+    (mapped,) = actions(result, "label_mapped")
+    assert mapped.count == 4 and mapped.rows == [0, 1, 2, 3]
+
+
+def test_label_mapped_counts_the_cells_it_changed_in_kept_rows() -> None:
+    """Keys mapped to themselves change nothing; a dropped row is not counted."""
+    df = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0, 4.0, 5.0], "y": ["no", "yes", "maybe", "yes", "0"]},
+        index=["a", "b", "c", "d", "e"],
+    )
+    result = nc.clean(
+        df, target="y", loss="bce", config={"label_map": {"no": 0, "yes": 1, "0": 0}}
+    )
+    (mapped,) = actions(result, "label_mapped")
+    assert mapped.count == 3 and mapped.rows == ["a", "b", "d"]
+    assert mapped.positions.tolist() == [0, 1, 3]
+    assert result.frame["y"].tolist() == [0.0, 1.0, 1.0, 0.0]
 
 
 def test_ce_targets_are_int64_class_ids() -> None:

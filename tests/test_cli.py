@@ -56,6 +56,22 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "Example: nanclean " + command in " ".join(result.stdout.split())
 
 
+@pytest.mark.parametrize(
+    "command", [[], ["scan"], ["clean"], ["apply"], ["schema"], ["validate"], ["demo"]]
+)
+def test_help_shows_no_type_beside_flags(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "--help" in text and "Show this message and exit." in text
+    assert "<bool>" not in text
+    lines = [line for line in text.splitlines() if "--help" in line]
+    assert lines and all("<" not in line for line in lines)
+    # options that take a value still show what they take
+    if command == ["scan"]:
+        assert "<error|warning|never>" in text and "-q" in text
+
+
 def test_bare_command_prints_help() -> None:
     result = run()
     assert result.exit_code == 2

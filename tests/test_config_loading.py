@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polars as pl
 import pytest
 
 import nanclean as nc
-from nanclean.errors import ConfigError
+from nanclean.errors import ConfigError, NancleanWarning, UnmatchedColumnWarning
 
 
 def test_every_field_has_a_default() -> None:
@@ -87,3 +90,36 @@ def test_config_accepted_as_dict_path_or_object(tmp_path) -> None:  # type: igno
         assert nc.clean(df, config=config).data["a"][1] == 9.0
     with pytest.raises(ConfigError, match="config must be a CleanConfig"):
         nc.clean(df, config=42)
+
+
+# --- per-column overrides that match nothing ----------------------------------------
+
+
+def test_a_glob_that_matches_no_column_warns(tmp_path: Path) -> None:
+    df = pl.DataFrame({"price_eur": [1.0, 2.0, 3.0, 4.0], "qty": [1.0, 2.0, 3.0, 9.0]})
+    path = tmp_path / "nanclean.toml"
+    path.write_text(
+        '[columns."prices*"]\nscale = "none"\n[columns."price*"]\nscale = "none"\n'
+    )
+    with pytest.warns(
+        UnmatchedColumnWarning, match=r"columns\.prices\*.*matches no col"
+    ) as got:
+        result = nc.clean(df, config=path)
+    assert len(got) == 1  # 'price*' matches price_eur: no warning for it
+    assert issubclass(UnmatchedColumnWarning, NancleanWarning)
+    assert "Did you mean 'price_eur'?" in str(got[0].message)
+    assert result.plan.column("price_eur").scale == "none"
+    with pytest.warns(
+        UnmatchedColumnWarning, match=r"'columns\.x\?'.*'price_eur', 'qty'"
+    ):
+        nc.scan(df, config={"columns": {"x?": {"outliers": "none"}}})
+
+
+def test_a_glob_that_matches_a_derived_ratio_does_not_warn() -> None:
+    df = pl.DataFrame({"gmv": [10.0, 20.0, 30.0], "orders": [1.0, 2.0, 3.0]})
+    config = {
+        "ratios": {"gmv_per_order": ["gmv", "orders"]},
+        "columns": {"*_per_*": {"scale": "none"}},
+    }
+    result = nc.clean(df, config=config)  # filterwarnings=error: any warning fails
+    assert result.plan.column("gmv_per_order").scale == "none"

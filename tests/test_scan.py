@@ -650,7 +650,7 @@ def test_finding_examples_show_values():
     x = normal(50, seed=22)
     x[[4, 9]] = [1e9, 2e9]
     f = one(nc.scan(pl.DataFrame({"x": x})), "outlier", "x")
-    assert f.examples == [(4, 1e9), (9, 2e9)]
+    assert f.examples == [(9, 2e9), (4, 1e9)]  # the most extreme first
 
 
 def test_long_row_lists_are_cut_in_messages():
@@ -803,3 +803,27 @@ def test_suspected_denominator_also_lists_extreme_rows_of_near_zero_denominators
     assert f.rows == [3, 7, 15, 17, 503]
     assert f.details["denominator"] == "den" and f.details["extreme_rows"] == 3
     assert "also extreme in rows 3, 7, 15, where 'den' is near zero" in f.message
+
+
+@pytest.mark.parametrize("kind", ["polars", "pandas"])
+def test_outlier_and_overflow_examples_show_the_most_extreme_first(kind: str) -> None:
+    x = np.random.default_rng(0).normal(size=1_000)
+    x[[3, 10, 500, 700, 800, 900, 950]] = [50, -1e9, 1e12, 80, -300, 7e4, 60]
+    data = pl.DataFrame({"x": x})
+    frame = (
+        data.to_pandas().set_axis(np.arange(1_000) * 10) if kind == "pandas" else data
+    )
+    report = nc.scan(frame)
+    scale = 10 if kind == "pandas" else 1
+    (outlier,) = report.filter(kind=FindingKind.OUTLIER)
+    assert [v for _, v in outlier.examples] == [1e12, -1e9, 7e4, -300, 80]
+    assert [label for label, _ in outlier.examples] == [
+        r * scale for r in (500, 10, 900, 800, 700)
+    ]
+    assert outlier.rows == [r * scale for r in (3, 10, 500, 700, 800, 900, 950)]
+    (overflow,) = report.filter(kind=FindingKind.FP16_OVERFLOW)
+    assert overflow.examples == [
+        (500 * scale, 1e12),
+        (10 * scale, -1e9),
+        (900 * scale, 7e4),
+    ]

@@ -184,6 +184,20 @@ def target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> p
     )
 
 
+def mapped_mask(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> pl.Expr:
+    """True on the target cells that ``label_map`` changes (matched as in
+    :func:`target_expr`; a key mapped to itself changes nothing)."""
+    changed = {k: v for k, v in label_map.items() if str(k) != str(v)}
+    if not changed:
+        return pl.lit(False)
+    if _is_numeric(dtype) or dtype == pl.Boolean:
+        keys = [float(k) for k in changed if float(k) != float(changed[k])]
+        return pl.col(target).cast(pl.Float64).is_in(keys).fill_null(False)
+    return (
+        pl.col(target).cast(pl.String).is_in([str(k) for k in changed]).fill_null(False)
+    )
+
+
 def _coerce_strings(
     frame: Frame, strings: list[str]
 ) -> tuple[pl.LazyFrame, dict[str, str], list[Finding]]:

@@ -30,10 +30,14 @@ from nanclean.report.plots import histogram_chart
 from nanclean.report.summary import HTML_MAX_ROWS, summarize
 from nanclean.report.text import format_number, format_value, plural
 
-__all__ = ["render_html", "render_summary"]
+__all__ = ["render_html", "render_notebook", "render_summary"]
 
 #: Above this many columns the column cards start collapsed.
 OPEN_CARDS_UP_TO = 30
+#: Rows of the findings table in the notebook view (the full report has all).
+NOTEBOOK_FINDINGS = 20
+#: Row labels listed per finding in the notebook view.
+NOTEBOOK_MAX_ROWS = 50
 
 
 def render_html(
@@ -57,8 +61,29 @@ def render_html(
     )
 
 
-def render_summary(summary: dict[str, Any], *, fragment: bool = False) -> str:
-    """Render a summary dict made by :func:`nanclean.report.summary.summarize`."""
+def render_notebook(report: AuditReport, *, name: str = "report") -> str:
+    """The notebook view: a fragment that fits a cell.
+
+    The verdict, the drift (on new data), the first :data:`NOTEBOOK_FINDINGS`
+    rows of the findings table (filterable), the column cards collapsed, and a
+    line on how to write the full report (``name`` is what the user holds,
+    e.g. ``result.report``). Escaped and offline like the full report.
+    """
+    return render_summary(
+        summarize(report, max_rows=NOTEBOOK_MAX_ROWS),
+        fragment=True,
+        notebook=name,
+    )
+
+
+def render_summary(
+    summary: dict[str, Any], *, fragment: bool = False, notebook: str | None = None
+) -> str:
+    """Render a summary dict made by :func:`nanclean.report.summary.summarize`.
+
+    With ``notebook`` (the name the full report is reached by) the compact
+    notebook view is rendered instead of the full report.
+    """
     script = _asset("report.js")
     charts = [_chart(card) for card in summary["columns"]]
     return (
@@ -67,11 +92,13 @@ def render_summary(summary: dict[str, Any], *, fragment: bool = False) -> str:
         .render(
             s=summary,
             charts=charts,
-            fragment=fragment,
+            fragment=fragment or notebook is not None,
+            notebook=notebook,
+            max_findings=NOTEBOOK_FINDINGS if notebook else None,
             css=Markup(_asset("report.css")),
             script=Markup(script),
             script_hash=_sha256(script),
-            open_cards=len(summary["columns"]) <= OPEN_CARDS_UP_TO,
+            open_cards=not notebook and len(summary["columns"]) <= OPEN_CARDS_UP_TO,
             plan_json=_pretty(summary["plan"]) if summary["plan"] else None,
             config_json=_pretty(summary["config"]),
         )

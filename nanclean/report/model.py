@@ -14,9 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from nanclean.errors import ConfigError
 from nanclean.findings import Action, Finding, FindingKind, Severity, by_severity
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from nanclean.report.tables import TableName
 
 __all__ = ["SCHEMA_VERSION", "AuditReport", "ColumnStats", "json_safe"]
 
@@ -140,7 +146,59 @@ class AuditReport:
         return not self.errors
 
     def summary(self) -> dict[str, int]:
+        """The number of findings per severity: ``{"error": 2, "warning": 1, "info": 0}``."""
         return by_severity(self.findings)
+
+    # --- as tables ------------------------------------------------------------
+
+    def to_polars(
+        self, what: TableName = "findings", *, first: int = 5
+    ) -> pl.DataFrame:
+        """The findings (or the actions) as a polars DataFrame, one row each.
+
+        Parameters
+        ----------
+        what : {"findings", "actions"}, default="findings"
+            ``"findings"``: columns ``severity, kind, column, count, fraction,
+            first_rows, rows_total, message``, most severe first.
+            ``"actions"``: what clean did, columns ``kind, column, count,
+            first_rows, rows_total, description`` (empty after a scan).
+        first : int, default=5
+            Row labels listed in ``first_rows`` (the caller's labels, as in
+            ``Finding.rows``); every row is in ``report.findings[i].rows``.
+
+        Examples
+        --------
+        >>> import polars as pl, nanclean as nc
+        >>> df = pl.DataFrame({"x": [1.0, float("inf"), 3.0, None]})
+        >>> nc.scan(df).to_polars().select("kind", "column", "count", "first_rows")
+        shape: (2, 4)
+        ┌─────────┬────────┬───────┬────────────┐
+        │ kind    ┆ column ┆ count ┆ first_rows │
+        │ ---     ┆ ---    ┆ ---   ┆ ---        │
+        │ str     ┆ str    ┆ i64   ┆ list[i64]  │
+        ╞═════════╪════════╪═══════╪════════════╡
+        │ pos_inf ┆ x      ┆ 1     ┆ [1]        │
+        │ null    ┆ x      ┆ 1     ┆ [3]        │
+        └─────────┴────────┴───────┴────────────┘
+        """
+        from nanclean.report.tables import actions_frame, findings_frame
+
+        if what == "findings":
+            return findings_frame(self.findings, first=first)
+        if what == "actions":
+            return actions_frame(self.actions, first=first)
+        raise ConfigError(
+            f"what={what!r} is not a table of the report; expected 'findings' or "
+            "'actions'."
+        )
+
+    def to_pandas(self, what: TableName = "findings", *, first: int = 5) -> Any:
+        """The findings (or the actions) as a pandas DataFrame; see :meth:`to_polars`.
+
+        ``first_rows`` holds numpy arrays of row labels.
+        """
+        return self.to_polars(what, first=first).to_pandas()
 
     # --- serialization --------------------------------------------------------
 
@@ -207,9 +265,16 @@ class AuditReport:
         return text
 
     def _repr_html_(self) -> str:
-        from nanclean.report.html import render_html
+        """The notebook view: verdict, the first findings, collapsed column cards."""
+        from nanclean.report.html import render_notebook
 
-        return render_html(self, fragment=True)
+        return render_notebook(self, name="report")
+
+    def __str__(self) -> str:
+        """A short summary for ``print(report)``: counts, verdict, top findings."""
+        from nanclean.report.terminal import report_text
+
+        return report_text(self)
 
     def __repr__(self) -> str:
         s = self.summary()

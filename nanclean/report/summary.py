@@ -27,6 +27,7 @@ import ast
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
@@ -41,6 +42,7 @@ from nanclean.report.text import describe_action, format_number, format_value, p
 __all__ = [
     "HTML_MAX_ROWS",
     "fingerprint",
+    "group_info",
     "run_info",
     "summarize",
     "verdict",
@@ -64,6 +66,8 @@ _DRIFT = {
     FindingKind.DRIFT_MISSING,
     FindingKind.DRIFT_NOT_CONSTANT,
 }
+# What the drift section lists: new data against the fitted contract.
+_DRIFT_KINDS = _DRIFT | {FindingKind.EXTRA_COLUMN}
 _STATUS_RANK = {"safe": 0, "caution": 1, "unsafe": 2}
 # The exact statistics (counted or summed over every row; the fingerprint's too)
 # and the sampled ones (median, quantiles, MAD).
@@ -108,6 +112,11 @@ def summarize(
     anchors = {c["name"]: c["anchor"] for c in cards}
     for f in findings:
         f["anchor"] = anchors.get(f["column"])
+    as_dict = {id(f): d for f, d in zip(report.findings, findings, strict=True)}
+    drift = [f for f in report.findings if f.kind in _DRIFT_KINDS]
+    table = _table_entries(
+        [f for f in report.findings if f.kind not in _DRIFT_KINDS], as_dict
+    )
     actions = [_action(a, max_rows) for a in _ordered_actions(report)]
     for a in actions:
         a["anchor"] = anchors.get(a["column"])
@@ -142,6 +151,9 @@ def summarize(
         "versions": versions(report),
         "run": run_info(report) if timestamp else None,
         "findings": findings,
+        "table": table,
+        "table_findings": len(report.findings) - len(drift),
+        "drift": _drift(report, [as_dict[id(f)] for f in drift]),
         "kinds": sorted({f["kind"] for f in findings}),
         "columns": cards,
         "added_columns": _added_columns(report),
@@ -348,6 +360,78 @@ def run_info(report: AuditReport) -> dict[str, Any]:
 # --- findings and actions ----------------------------------------------------------
 
 
+def _table_entries(
+    findings: list[Finding], as_dict: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows of the findings table: one finding, or a group of info findings
+    of one kind (``group``: its id, the columns, the total count, the members)."""
+    entries: list[dict[str, Any]] = []
+    for i, group in enumerate(group_info(findings)):
+        members = [as_dict[id(f)] for f in group]
+        if len(group) == 1:
+            entries.append({"group": None, "finding": members[0]})
+            continue
+        entries.append(
+            {
+                "group": f"g{i}",
+                "kind": group[0].kind.value,
+                "severity": group[0].severity.value,
+                "columns": [f.column for f in group],
+                "count": sum(int(f.count) for f in group),
+                "members": members,
+            }
+        )
+    return entries
+
+
+def _drift(
+    report: AuditReport, findings: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The drift section of a report on new data: its own verdict and findings.
+
+    None for a scan or a clean that fitted its plan (nothing to drift from).
+    """
+    if not findings and not report.output.get("drift_checked"):
+        return None
+    columns = _unique(f["column"] for f in findings)
+    if not findings:
+        headline = "No drift: the new data stays within what training saw."
+    else:
+        headline = (
+            f"Drift in {plural(len(columns), 'column')}: the new data goes beyond "
+            "what training saw; the plan repaired it as it would training data."
+        )
+    return {
+        "status": "caution" if findings else "safe",
+        "headline": headline,
+        "columns": columns,
+        "findings": findings,
+        "entries": [{"group": None, "finding": f} for f in findings],
+    }
+
+
+def group_info(findings: Sequence[Finding]) -> list[list[Finding]]:
+    """The findings in order, info-level ones of one kind gathered into one entry.
+
+    Info findings are harmless as they are (an ``fp16_underflow`` when training
+    in float32, say), and often the same kind in many columns; shown one line a
+    kind, they no longer crowd out the errors and warnings. Each entry is a
+    list: one finding, or every info finding of one kind (at the position of
+    the first) when there are several.
+    """
+    entries: list[list[Finding]] = []
+    groups: dict[FindingKind, list[Finding]] = {}
+    for f in findings:
+        if f.severity is not Severity.INFO:
+            entries.append([f])
+        elif f.kind in groups:
+            groups[f.kind].append(f)
+        else:
+            groups[f.kind] = [f]
+            entries.append(groups[f.kind])
+    return entries
+
+
 def _finding(f: Finding, max_rows: int) -> dict[str, Any]:
     shown = f.row_ids[:max_rows]
     pair = None
@@ -433,7 +517,7 @@ def _columns(
             role = "target"
         elif name in ratios or name not in dtypes:
             role = "derived"
-        after_stats, units = _after_in_input_units(after, cp)
+        after_stats, units = _after_in_input_units(after, cp, before)
         cards.append(
             {
                 "index": i,
@@ -479,9 +563,17 @@ def _stats(s: ColumnStats | None) -> dict[str, Any] | None:
 
 
 def _after_in_input_units(
-    after: ColumnStats | None, cp: dict[str, Any] | None
+    after: ColumnStats | None,
+    cp: dict[str, Any] | None,
+    before: ColumnStats | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
-    """The output statistics mapped back through the scaling (x · s + c)."""
+    """The output statistics mapped back through the scaling (x · s + c).
+
+    The output is stored in the training dtype, so a value mapped back differs
+    from the input by its rounding (0 comes back as 6.4e-7 in float32): a
+    statistic within that rounding of its input value is shown as the input
+    value, so that only real changes (clipping, imputation) stand out.
+    """
     stats = _stats(after)
     if stats is None:
         return None, "input"
@@ -496,7 +588,21 @@ def _after_in_input_units(
     for k in _SPREAD:
         if stats[k] is not None:
             stats[k] = stats[k] * abs(scale)
+    if before is not None and after is not None:
+        eps = _resolution(after.dtype)
+        for k in (*_LOCATION, *_SPREAD):
+            a, b = stats[k], getattr(before, k)
+            if a is None or b is None or not math.isfinite(b):
+                continue
+            if abs(a - b) <= 2 * eps * (max(abs(a), abs(b)) + abs(center)):
+                stats[k] = b
     return stats, "input"
+
+
+def _resolution(dtype: str) -> float:
+    """The machine epsilon of an output dtype (``Float32`` → 1.19e-7)."""
+    name = dtype.lower()
+    return DTYPES[name].eps if name in DTYPES else DTYPES["float32"].eps
 
 
 def _center_scale(cp: dict[str, Any]) -> tuple[float, float]:

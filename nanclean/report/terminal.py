@@ -7,8 +7,9 @@ HTML and JSON reports).
 
 from __future__ import annotations
 
+import io
 import re
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,10 +17,10 @@ from rich.table import Table
 
 from nanclean.errors import format_rows
 from nanclean.findings import ActionKind
-from nanclean.report.summary import verdict
+from nanclean.report.summary import group_info, verdict
 from nanclean.report.text import describe_action, format_number
 
-__all__ = ["TABLE_ROWS", "Terminal", "short_numbers"]
+__all__ = ["TABLE_ROWS", "Terminal", "report_text", "result_text", "short_numbers"]
 
 #: Rows listed per table (all of them are in the HTML / JSON reports).
 TABLE_ROWS = 30
@@ -44,9 +45,20 @@ class Terminal:
         Print only errors.
     """
 
-    def __init__(self, *, stderr: bool = False, quiet: bool = False) -> None:
+    def __init__(
+        self, *, stderr: bool = False, quiet: bool = False, file: IO[str] | None = None
+    ) -> None:
         self.quiet = quiet
-        self.console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+        if file is None:
+            self.console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+        else:  # plain text for str(report): no colour, a fixed width
+            self.console = Console(
+                file=file,
+                width=100,
+                color_system=None,
+                highlight=False,
+                soft_wrap=False,
+            )
 
     def step(self, text: str) -> None:
         if not self.quiet:
@@ -69,7 +81,15 @@ class Terminal:
             name = "cleaned output" if who == "output" else "input"
             self.console.print(f"  {name:<15} {cells}")
 
-    def findings(self, report: Any, title: str) -> None:
+    def findings(
+        self,
+        report: Any,
+        title: str,
+        *,
+        limit: int = TABLE_ROWS,
+        where_all: str = "all of them in --html / --json",
+    ) -> None:
+        """Counts, verdict and a table of the findings (info ones one line a kind)."""
         if self.quiet:
             return
         s = report.summary()
@@ -89,22 +109,37 @@ class Terminal:
         table.add_column("column", overflow="fold")
         table.add_column("count", justify="right")
         table.add_column("rows", overflow="fold")
-        for f in report.findings[:TABLE_ROWS]:
+        entries = group_info(report.findings)
+        for group in entries[:limit]:
+            f = group[0]
+            if len(group) == 1:
+                column = escape(f.column)
+                rows = escape(f.rows_preview(3)) if len(f.row_ids) else ""
+            else:
+                names = format_rows((g.column for g in group), len(group), first=3)
+                column = escape(f"{len(group)} columns: {names}")
+                rows = ""
             table.add_row(
                 f"[{_SEVERITY_STYLE[f.severity.value]}]{f.severity.value}[/]",
                 f.kind.value,
-                escape(f.column),
-                f"{f.count:,}",
-                escape(f.rows_preview(3)) if len(f.row_ids) else "",
+                column,
+                f"{sum(g.count for g in group):,}",
+                rows,
             )
         self.console.print(table)
-        more = len(report.findings) - TABLE_ROWS
+        more = sum(len(g) for g in entries[limit:])
         if more > 0:
-            self.console.print(
-                f"… and {more} more findings (all of them in --html / --json)."
-            )
+            self.console.print(f"… and {more} more findings ({where_all}).")
 
-    def changes(self, report: Any, title: str) -> None:
+    def changes(
+        self,
+        report: Any,
+        title: str,
+        *,
+        limit: int = TABLE_ROWS,
+        show_verdict: bool = True,
+    ) -> None:
+        """Rows and columns in and out, the verdict, and what changed per column."""
         if self.quiet:
             return
         out = report.output
@@ -114,7 +149,8 @@ class Terminal:
             f"{report.input.get('n_columns', 0)} → {out.get('n_columns', 0)} columns "
             f"({out.get('dtype')})"
         )
-        self.verdict(report)
+        if show_verdict:
+            self.verdict(report)
         whole = {ActionKind.SCALED, ActionKind.LEFT_UNSCALED, ActionKind.DERIVED}
         cell = [a for a in report.actions if a.kind not in whole]
         if cell:
@@ -122,7 +158,7 @@ class Terminal:
             table.add_column("column", overflow="fold")
             table.add_column("what changed", overflow="fold")
             table.add_column("rows", overflow="fold")
-            for a in cell[:TABLE_ROWS]:
+            for a in cell[:limit]:
                 rows = ""
                 if len(a.row_ids):
                     rows = format_rows(a.labels(a.row_ids[:3]), len(a.row_ids), first=3)
@@ -130,8 +166,8 @@ class Terminal:
                     escape(a.column), escape(describe_action(a)), escape(rows)
                 )
             self.console.print(table)
-            if len(cell) > TABLE_ROWS:
-                self.console.print(f"… and {len(cell) - TABLE_ROWS} more actions.")
+            if len(cell) > limit:
+                self.console.print(f"… and {len(cell) - limit} more actions.")
         scaled = [a for a in report.actions if a.kind is ActionKind.SCALED]
         if scaled:
             methods = sorted({str(a.details.get("method")) for a in scaled})
@@ -161,6 +197,34 @@ class Terminal:
         self.console.print(table)
         if cases.height > 20:
             self.console.print(f"… and {cases.height - 20} more failure cases.")
+
+
+#: Findings and actions listed by ``print(report)`` / ``print(result)``.
+PRINT_ROWS = 10
+_TABLES_HINT = "all of them in report.to_polars(), report.to_html(path)"
+
+
+def report_text(report: Any) -> str:
+    """``str(report)``: counts by severity, the verdict per dtype, the top findings."""
+    buffer = io.StringIO()
+    title = "nanclean clean" if report.after else "nanclean scan"
+    source = report.input.get("source")
+    Terminal(file=buffer).findings(
+        report,
+        f"{title} of {source}" if source else title,
+        limit=PRINT_ROWS,
+        where_all=_TABLES_HINT,
+    )
+    return buffer.getvalue().rstrip()
+
+
+def result_text(result: Any) -> str:
+    """``str(result)``: the report's summary, then what clean changed."""
+    buffer = io.StringIO()
+    Terminal(file=buffer).changes(
+        result.report, "What clean changed", limit=PRINT_ROWS, show_verdict=False
+    )
+    return report_text(result.report) + "\n\n" + buffer.getvalue().rstrip()
 
 
 def short_numbers(text: str) -> str:

@@ -97,10 +97,16 @@ def test_fragment_for_jupyter(ecommerce_clean: nc.CleanResult) -> None:
         ecommerce_clean._repr_html_(),
         ecommerce_clean.report._repr_html_(),
     ):
-        assert fragment.startswith('<div class="nc"')
+        assert fragment.startswith('<div class="nc nb"')  # the notebook view
         assert "<html" not in fragment and "<!DOCTYPE" not in fragment
         assert "<style>" in fragment and "<script>" in fragment
-    assert render_html(ecommerce_clean.report, fragment=True) == fragment
+    # the notebook view: collapsed cards, a pointer to the full report
+    assert 'class="card' in fragment and " open>" not in fragment
+    assert 'result.report.to_html("audit.html")' in ecommerce_clean._repr_html_()
+    assert 'report.to_html("audit.html")' in fragment
+    assert 'id="actions"' not in fragment
+    page = render_html(ecommerce_clean.report, fragment=True)
+    assert page.startswith('<div class="nc"') and 'id="actions"' in page
 
 
 PAYLOADS = [

@@ -160,3 +160,60 @@ def test_format_value_quotes_strings() -> None:
     assert format_value("free") == "'free'"
     assert format_value(None) == "null"
     assert format_value(2.0) == "2"
+
+
+def test_float32_rounding_is_not_shown_as_a_change(
+    sensors_clean: nc.CleanResult,
+) -> None:
+    """lux holds zeros; mapped back from float32 its minimum came out as -5.7e-7."""
+    report = sensors_clean.report
+    cards = {c["name"]: c for c in summarize(report)["columns"]}
+    lux = cards["lux"]
+    assert lux["before"]["min"] == 0.0 and lux["after"]["min"] == 0.0
+    # only the real changes differ: the clipped minimum of rul_hours
+    changed = {
+        (c["name"], k)
+        for c in cards.values()
+        if c["before"] and c["after"]
+        for k in ("min", "max")
+        if c["before"][k] != c["after"][k]
+    }
+    assert changed == {("rul_hours", "min")}
+    html = report.to_html()
+    lux_card = html[html.index('data-name="lux"') :]
+    lux_card = lux_card[: lux_card.index("</details>")]
+    assert 'class="changed"' not in lux_card
+    assert "e-7" not in lux_card
+
+
+def test_a_real_change_within_float32_range_still_shows() -> None:
+    x = np.linspace(0.0, 10.0, 200)
+    x[7] = 1e6  # an outlier clipped to the bound
+    report = nc.clean(pl.DataFrame({"x": x})).report
+    card = summarize(report)["columns"][0]
+    assert card["before"]["min"] == 0.0 and card["after"]["min"] == 0.0
+    assert card["before"]["max"] == 1e6 and card["after"]["max"] < 100
+
+
+def test_a_column_polluted_by_1e12_draws_its_bulk_and_its_extremes_apart() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(100, 10, 5_000)
+    x[[5, 99]] = [1e12, 3e11]
+    report = nc.clean(pl.DataFrame({"price": x})).report
+    card = summarize(report)["columns"][0]
+    before = card["histogram"]["before"]
+    assert before["scale"] == "symlog"
+    edges, counts = before["edges"], before["counts"]
+    # the bulk (the middle 98%) spreads over many narrow bins, not one grey block
+    bulk = [
+        c for a, b, c in zip(edges, edges[1:], counts, strict=False) if b <= 200 and c
+    ]
+    assert len(bulk) >= 15 and max(bulk) < 0.2 * sum(counts)
+    # the two extreme values sit in a bin of their own, far beyond the bulk
+    assert counts[-1] == 2 and edges[-2] > 1e9
+    # ... drawn apart from the bulk, as values outside the clip bounds
+    from nanclean.report.html import _chart
+
+    chart = _chart(card)
+    assert chart is not None and chart["scale"] == "log_tails"
+    assert chart["before"].count("M") >= 15 and chart["outside"]

@@ -5,28 +5,56 @@
   if (!root) { return; }
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
 
-  // Findings: filter by text and severity, sort by any column.
+  // Findings: filter by text and severity, sort by any column. Info findings of
+  // one kind are grouped: a group row, and its member rows shown when expanded.
   var table = root.querySelector("table.findings");
   if (table) {
     var body = table.tBodies[0];
     var search = root.querySelector("input.findings-filter");
     var toggles = root.querySelectorAll("input.sev-toggle");
     var shown = root.querySelector(".findings-shown");
+    var members = function (group) {
+      return body.querySelectorAll("tr[data-member='" + group + "']");
+    };
+    var expanded = {};
     var filter = function () {
       var text = (search.value || "").toLowerCase();
       var on = {};
       each(toggles, function (t) { on[t.value] = t.checked; });
       var n = 0;
+      var total = 0;
+      var matches = function (row) {
+        return !text || row.textContent.toLowerCase().indexOf(text) !== -1;
+      };
       each(body.rows, function (row) {
-        var ok = on[row.getAttribute("data-severity")] !== false &&
-          (!text || row.textContent.toLowerCase().indexOf(text) !== -1);
+        var member = row.getAttribute("data-member");
+        var group = row.getAttribute("data-group");
+        var sev = on[row.getAttribute("data-severity")] !== false;
+        var ok;
+        if (member) {
+          ok = sev && expanded[member] === true && matches(row);
+        } else {
+          total += 1;
+          ok = sev && matches(row);
+          if (!ok && group && sev) {  // a group shows when one of its members matches
+            each(members(group), function (m) { if (matches(m)) { ok = true; } });
+          }
+          if (ok) { n += 1; }
+        }
         row.hidden = !ok;
-        if (ok) { n += 1; }
       });
-      if (shown) { shown.textContent = n + " of " + body.rows.length + " shown"; }
+      if (shown) { shown.textContent = n + " of " + total + " shown"; }
     };
     search.addEventListener("input", filter);
     each(toggles, function (t) { t.addEventListener("change", filter); });
+    each(body.querySelectorAll("button.expand"), function (button) {
+      button.addEventListener("click", function () {
+        var group = button.getAttribute("data-group");
+        expanded[group] = !expanded[group];
+        button.setAttribute("aria-expanded", expanded[group] ? "true" : "false");
+        filter();
+      });
+    });
     each(table.tHead.rows[0].cells, function (th, col) {
       if (!th.hasAttribute("data-sort")) { return; }
       th.addEventListener("click", function () {
@@ -34,7 +62,9 @@
         var asc = th.getAttribute("aria-sort") !== "ascending";
         each(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        var rows = Array.prototype.slice.call(body.rows);
+        var rows = Array.prototype.filter.call(body.rows, function (r) {
+          return !r.hasAttribute("data-member");
+        });
         rows.sort(function (a, b) {
           var x = a.cells[col].getAttribute("data-v") || a.cells[col].textContent;
           var y = b.cells[col].getAttribute("data-v") || b.cells[col].textContent;
@@ -42,7 +72,11 @@
           if (d === 0) { d = parseInt(a.getAttribute("data-i"), 10) - parseInt(b.getAttribute("data-i"), 10); return d; }
           return asc ? d : -d;
         });
-        each(rows, function (r) { body.appendChild(r); });
+        each(rows, function (r) {
+          body.appendChild(r);
+          var group = r.getAttribute("data-group");
+          if (group) { each(members(group), function (m) { body.appendChild(m); }); }
+        });
       });
     });
   }
