@@ -19,7 +19,7 @@ from nanclean.plan import Plan
 from nanclean.repair import Applied, apply_plan, prepare
 from nanclean.report.model import AuditReport
 from nanclean.result import CleanResult
-from nanclean.scan import ScanState, run_scan
+from nanclean.scan import ScanState, check_target, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
 from nanclean.stats import output_stats
 
@@ -57,10 +57,19 @@ class Cleaner:
         self.report: AuditReport | None = None
 
     @classmethod
-    def from_plan(cls, plan: Plan | str | os.PathLike[str]) -> Cleaner:
-        """A fitted cleaner from a Plan, its JSON text, or a ``.json`` path."""
+    def from_plan(cls, plan: Plan | dict[str, Any] | str | os.PathLike[str]) -> Cleaner:
+        """A fitted cleaner from a Plan, its dict or JSON text, or a ``.json`` path.
+
+        The plan is validated first (see ``Plan.from_dict``): a plan that
+        ``transform`` could not apply exactly raises ConfigError.
+        """
         cleaner = cls()
-        cleaner._plan = plan if isinstance(plan, Plan) else Plan.from_json(plan)
+        if isinstance(plan, Plan):
+            cleaner._plan = plan.validate()
+        elif isinstance(plan, dict):
+            cleaner._plan = Plan.from_dict(plan)
+        else:
+            cleaner._plan = Plan.from_json(plan)
         return cleaner
 
     @property
@@ -139,6 +148,7 @@ class Cleaner:
         loss: str | None,
         schema: pa.DataFrameSchema | None,
     ) -> ScanState:
+        check_target(target, frame.columns)
         derived = _with_ratios(frame, self.config, target or self.config.target)
         _check_column_overrides(self.config, derived.columns)
         state = run_scan(derived, self.config, target=target, loss=loss)
@@ -148,7 +158,9 @@ class Cleaner:
                 schema, data, frame.labels, frame.n_rows
             )
         categories = _categories(state)
-        self._plan = fit_plan(state, categories)
+        # a fitted plan is one that loads again: the same checks as a plan file
+        # (and a constant fill_value that the dtype cannot hold is refused here)
+        self._plan = fit_plan(state, categories).validate()
         self.report = state.report
         return state
 
@@ -248,6 +260,15 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
             f"Config key 'ratios' names column(s) {missing} that are not in the input. "
             "Fix the names."
         )
+    dtypes = frame.lazy.collect_schema()
+    for name, (num, den) in cfg.ratios.items():
+        for c in (num, den):
+            if not (dtypes[c].is_numeric() or dtypes[c] == pl.Boolean):
+                raise ConfigError(
+                    f"Config key 'ratios.{name}' divides column {c!r}, which holds "
+                    f"{dtypes[c]}, not numbers. Fix: convert {c!r} to numbers first, "
+                    "or remove the ratio."
+                )
     new = [n for n in cfg.ratios if n not in frame.columns]
     schema = {**frame.schema, **{n: "Float64" for n in cfg.ratios}}
     return Frame(

@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,7 +188,14 @@ class CleanConfig(ColumnPolicy):
             raise ConfigError(
                 f"A config must be a mapping of settings; got {type(data).__name__}."
             )
-        data = dict(data.get("nanclean", data)) if "nanclean" in data else dict(data)
+        if "nanclean" in data:
+            if not isinstance(data["nanclean"], dict):
+                raise ConfigError(
+                    "Config key 'nanclean' must be a table of settings; got "
+                    f"{data['nanclean']!r:.80} ({type(data['nanclean']).__name__})."
+                )
+            data = data["nanclean"]
+        data = dict(data)
         names = [f.name for f in dataclasses.fields(cls)]
         for key in data:
             if key not in names:
@@ -208,8 +216,8 @@ class CleanConfig(ColumnPolicy):
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"Config file {str(p)!r} does not exist. Check the path.")
-        text = p.read_text(encoding="utf-8")
         try:
+            text = p.read_text(encoding="utf-8")
             if p.suffix.lower() == ".toml":
                 import tomllib
 
@@ -232,11 +240,28 @@ class CleanConfig(ColumnPolicy):
                 )
         except ConfigError:
             raise
-        except Exception as exc:  # tomllib / yaml parse errors
+        except UnicodeDecodeError as exc:
             raise ConfigError(
-                f"Could not parse config file {str(p)!r}: {exc}"
+                f"Config file {str(p)!r} is not UTF-8 text (byte {exc.start}); is it "
+                "a TOML or YAML file?"
+            ) from exc
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot read config file {str(p)!r}: {exc.strerror or exc}."
+            ) from exc
+        except RecursionError:
+            raise ConfigError(
+                f"Config file {str(p)!r} is nested too deeply to be a nanclean config."
             ) from None
-        return cls.from_dict(data)
+        except Exception as exc:  # tomllib / yaml parse errors
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise ConfigError(
+                f"Could not parse config file {str(p)!r}: {first}"
+            ) from exc
+        try:
+            return cls.from_dict(data)
+        except ConfigError as exc:
+            raise ConfigError(f"In config file {str(p)!r}: {exc}") from exc
 
     def replace(self, **changes: Any) -> CleanConfig:
         """A copy with some fields changed (validated again)."""
@@ -294,6 +319,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+_LISTS_OF_NAMES = ("log_inputs", "sqrt_inputs", "reciprocal_inputs")
+
+
 def _check_value(key: str, value: Any, where: str = "") -> None:
     if key in CHOICES:
         if value is None and key in ("pos_inf", "neg_inf"):
@@ -312,27 +340,42 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
                 "null" if t is type(None) else t.__name__ for t in types
             )
             raise ConfigError(
-                f"Config key '{where}{key}' must be {expected}; got {value!r} "
+                f"Config key '{where}{key}' must be {expected}; got {value!r:.80} "
                 f"({type(value).__name__})."
             )
+        if float in types and value is not None and not math.isfinite(value):
+            raise ConfigError(
+                f"Config key '{where}{key}' must be a finite number; got {value!r}."
+            )
+        if key in _LISTS_OF_NAMES and not all(isinstance(v, str) for v in value):
+            raise ConfigError(
+                f"Config key '{where}{key}' must be a list of column names (strings); "
+                f"got {list(value)!r:.80}."
+            )
+        if key == "label_map":
+            for k, v in value.items():
+                if not isinstance(k, str | int | float) or (
+                    isinstance(k, float) and not math.isfinite(k)
+                ):
+                    raise ConfigError(
+                        f"Config key '{where}label_map' maps labels (numbers or "
+                        f"strings); got the key {k!r:.80} ({type(k).__name__})."
+                    )
+                if (
+                    isinstance(v, bool)
+                    or not isinstance(v, int | float)
+                    or (not math.isfinite(v))
+                ):
+                    raise ConfigError(
+                        f"Config key 'label_map.{k}' must map to a finite number (the "
+                        f"new label); got {v!r:.80} ({type(v).__name__})."
+                    )
 
 
 def _validate(cfg: CleanConfig) -> None:
     for f in dataclasses.fields(cfg):
         _check_value(f.name, getattr(cfg, f.name))
-    if cfg.outlier_threshold is not None and cfg.outlier_threshold <= 0:
-        raise ConfigError(
-            f"Config key 'outlier_threshold' must be > 0; got {cfg.outlier_threshold!r}."
-        )
-    if (
-        cfg.outliers == "quantile"
-        and cfg.outlier_threshold is not None
-        and not (0 < cfg.outlier_threshold < 0.5)
-    ):
-        raise ConfigError(
-            "With outliers='quantile', 'outlier_threshold' is the tail probability q "
-            f"and must be in (0, 0.5); got {cfg.outlier_threshold!r}."
-        )
+    _check_threshold(cfg, "")
     if cfg.n_classes is not None and cfg.n_classes < 2:
         raise ConfigError(
             f"Config key 'n_classes' must be >= 2; got {cfg.n_classes!r}."
@@ -341,6 +384,13 @@ def _validate(cfg: CleanConfig) -> None:
         raise ConfigError(
             f"Config key 'sample_size' must be >= 1000; got {cfg.sample_size!r}."
         )
+    for mapping in ("ratios", "columns"):
+        bad = [k for k in getattr(cfg, mapping) if not isinstance(k, str)]
+        if bad:
+            raise ConfigError(
+                f"Config key '{mapping}' must be keyed by column names (strings); got "
+                f"{bad[0]!r:.80} ({type(bad[0]).__name__})."
+            )
     for name, pair in cfg.ratios.items():
         if (
             not isinstance(pair, list | tuple)
@@ -365,3 +415,18 @@ def _validate(cfg: CleanConfig) -> None:
                     f"{', '.join(COLUMN_FIELDS)}."
                 )
             _check_value(key, value, where=f"columns.{pattern}.")
+        values = {name: getattr(cfg, name) for name in COLUMN_FIELDS}
+        _check_threshold(ColumnPolicy(**{**values, **override}), f"columns.{pattern}.")
+
+
+def _check_threshold(policy: ColumnPolicy, where: str) -> None:
+    k = policy.outlier_threshold
+    if k is not None and not k > 0:  # `not >` also refuses NaN
+        raise ConfigError(
+            f"Config key '{where}outlier_threshold' must be > 0; got {k!r}."
+        )
+    if policy.outliers == "quantile" and k is not None and not (0 < k < 0.5):
+        raise ConfigError(
+            f"With outliers='quantile', '{where}outlier_threshold' is the tail "
+            f"probability q and must be in (0, 0.5); got {k!r}."
+        )

@@ -72,12 +72,15 @@ def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
             if cp.outlier_action == "clip" and cp.outlier_low is not None:
                 # the clip bounds, scaled; float32 rounding can move them by an ulp
                 assert cp.outlier_high is not None
-                a = (cp.outlier_low - cp.center) / cp.scale_by
-                b = (cp.outlier_high - cp.center) / cp.scale_by
+                ends = [cp.outlier_low, cp.outlier_high]
+                if cp.fill is not None and cp.impute not in ("drop_row", "error"):
+                    ends.append(cp.fill)  # a constant fill may lie outside them
+                scaled = [(v - cp.center) / cp.scale_by for v in ends]
+                a, b = min(scaled), max(scaled)
                 slack = 1e-6 * max(abs(a), abs(b), 1.0)
                 # the dtype guard clips after scaling: clamp both bounds into its range
-                low = float(np.clip(min(a, b) - slack, -dmax, dmax))
-                high = float(np.clip(max(a, b) + slack, -dmax, dmax))
+                low = float(np.clip(a - slack, -dmax, dmax))
+                high = float(np.clip(b + slack, -dmax, dmax))
         columns[name] = pa.Column(
             store,
             nullable=False,
