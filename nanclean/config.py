@@ -343,17 +343,18 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
                 f"Config key '{where}{key}' must be {expected}; got {value!r:.80} "
                 f"({type(value).__name__})."
             )
-        if float in types and value is not None and not math.isfinite(value):
+        checked: Any = value
+        if float in types and checked is not None and not math.isfinite(checked):
             raise ConfigError(
                 f"Config key '{where}{key}' must be a finite number; got {value!r}."
             )
-        if key in _LISTS_OF_NAMES and not all(isinstance(v, str) for v in value):
+        if key in _LISTS_OF_NAMES and not all(isinstance(v, str) for v in checked):
             raise ConfigError(
                 f"Config key '{where}{key}' must be a list of column names (strings); "
-                f"got {list(value)!r:.80}."
+                f"got {list(checked)!r:.80}."
             )
         if key == "label_map":
-            for k, v in value.items():
+            for k, v in checked.items():
                 if not isinstance(k, str | int | float) or (
                     isinstance(k, float) and not math.isfinite(k)
                 ):

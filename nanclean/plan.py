@@ -339,16 +339,16 @@ def _check_column(c: dict[str, Any], where: str, plan: dict[str, Any]) -> None:
             f"Plan key 'scale_by' of {where} must be > 0 (it is the divisor); got "
             f"{c['scale_by']!r}. Fix: refit the cleaner, or correct the plan file."
         )
-    for low, high in (("outlier_low", "outlier_high"), ("inf_low", "inf_high")):
-        a, b = c.get(low), c.get(high)
-        if (a is None) != (b is None) and low == "outlier_low":
+    for lo_key, hi_key in (("outlier_low", "outlier_high"), ("inf_low", "inf_high")):
+        a, b = c.get(lo_key), c.get(hi_key)
+        if (a is None) != (b is None) and lo_key == "outlier_low":
             raise ConfigError(
-                f"Plan keys {low!r} and {high!r} of {where} must both be numbers or "
+                f"Plan keys {lo_key!r} and {hi_key!r} of {where} must both be numbers or "
                 f"both null; got {a!r} and {b!r}."
             )
         if a is not None and b is not None and a > b:
             raise ConfigError(
-                f"Plan key {low!r} of {where} is above {high!r} ({a!r} > {b!r}): "
+                f"Plan key {lo_key!r} of {where} is above {hi_key!r} ({a!r} > {b!r}): "
                 "every value would become one constant. Fix: refit the cleaner, or "
                 "swap them in the plan file."
             )
@@ -367,7 +367,12 @@ def _check_column(c: dict[str, Any], where: str, plan: dict[str, Any]) -> None:
         return
     low, high = c.get("outlier_low"), c.get("outlier_high")
     learned = c.get("impute") in ("median", "mean", "most_frequent")
-    if learned and low is not None and c.get("outlier_action") != "flag":
+    if (
+        learned
+        and low is not None
+        and high is not None
+        and c["outlier_action"] != "flag"
+    ):
         # a learned fill comes from the repaired values: inside the bounds
         slack = 1e-9 * max(abs(low), abs(high), 1.0)
         if not low - slack <= fill <= high + slack:
