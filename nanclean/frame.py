@@ -124,7 +124,7 @@ def read(
         raise
     except Exception as exc:  # the user's query, or a converter, failed
         raise _unreadable(source, exc) from exc
-    _check_names(names)
+    _check_names(names, source)
     lazy = lazy.with_row_index(ROW_ID)
     n_rows = int(collect(lazy.select(pl.len()), source).item())
     shape = getattr(data, "shape", None)
@@ -234,6 +234,7 @@ def _to_lazy(
         names = getattr(data, "column_names", None)
         if isinstance(names, list):
             _check_unique([str(n) for n in names])
+            _check_names([str(n) for n in names], "the pyarrow Table")
         try:
             df = pl.from_arrow(data)
         except Exception as exc:  # pyarrow raises many types
@@ -250,17 +251,25 @@ def _to_lazy(
     )
 
 
-def _check_names(names: list[str]) -> None:
-    """Names nanclean can speak of: non-empty, and not its own row id."""
+def _check_names(names: list[str], source: str = "the input") -> None:
+    """Names nanclean can speak of: non-empty, no NUL, and not its own row id."""
     if ROW_ID in names:
         raise ColumnError(
-            f"Column {ROW_ID!r} is reserved by nanclean for the original row id. "
-            "Rename it."
+            f"Column {ROW_ID!r} of {source} is reserved by nanclean for the original "
+            "row id. Rename it."
+        )
+    nul = [n for n in names if "\x00" in n]
+    if nul:
+        raise ColumnError(
+            f"Column {nul[0]!r:.60} of {source} has a NUL character (\\x00) in its name, which polars "
+            "cannot hand back to pandas or Arrow (and nanclean keeps for its working "
+            "columns). Fix: rename it."
         )
     empty = [i for i, n in enumerate(names) if n == ""]
     if empty:
         raise ColumnError(
-            f"Column {empty[0]} (counting from 0) has an empty name ''. nanclean names "
+            f"Column {empty[0]} (counting from 0) of {source} has an empty name ''. "
+            "nanclean names "
             "every column it repairs in its report, so each needs a name. Fix: "
             "rename it, e.g. df.rename(columns={'': 'x'}) in pandas."
         )
@@ -316,7 +325,7 @@ def _from_numpy(array: np.ndarray, columns: list[str] | None) -> pl.LazyFrame:
             "columns. Pass one name per column."
         )
     _check_unique(names)
-    _check_names(names)
+    _check_names(names, "the numpy array")
     _refuse_dtype(array.dtype, "The numpy array", ": array.astype('float64')")
     if array.dtype.kind in "fiub":
         return pl.from_numpy(array, schema=names, orient="row").lazy()
@@ -336,7 +345,7 @@ def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]
             "df.columns = df.columns.astype(str)."
         )
     _check_unique(list(df.columns))
-    _check_names(list(df.columns))
+    _check_names(list(df.columns), "the pandas DataFrame")
     index = df.index
     default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
     labels = RowLabels() if default else RowLabels(np.asarray(index, dtype=object))

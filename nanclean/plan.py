@@ -387,7 +387,8 @@ def _check_column(c: dict[str, Any], where: str, plan: dict[str, Any]) -> None:
         scaled = (fill * 0.5 - center * 0.5) * (2.0 / c.get("scale_by", 1.0))
         if not abs(scaled) <= dmax:
             raise ConfigError(
-                f"The constant fill of {where} (config key 'fill_value') is {fill!r}, "
+                f"Column {c['name']!r} ({where}): the constant fill (config key "
+                f"'fill_value') is {fill!r}, "
                 f"which after scaling is beyond {plan.get('dtype', 'float32')}'s range "
                 f"(±{dmax:g}): training would see it clipped. Fix: choose a fill_value "
                 "closer to the column's values, or a wider dtype."

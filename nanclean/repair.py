@@ -439,8 +439,9 @@ def apply_plan(
 
 
 def _free_prefix(names: list[str]) -> str:
-    """A prefix no name starts with, for the pass's mask columns: a user's
-    column can never be overwritten by one (``"\\x00"`` unless taken)."""
+    """A prefix no name starts with, for the pass's mask columns: a column can
+    never be overwritten by one. The edge refuses input names with a NUL, so it
+    is ``"\\x00"`` unless a config-derived name (a ratio) took it."""
     prefix = "\x00"
     while any(n.startswith(prefix) for n in names):
         prefix += "\x00"

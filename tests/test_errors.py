@@ -129,7 +129,9 @@ def test_non_string_column_names_pandas(columns, shown):
 
 def test_reserved_column_name():
     df = pl.DataFrame({"a": [1.0], "__nanclean_row__": [0]})
-    with pytest.raises(ColumnError, match=r"'__nanclean_row__' is reserved.*Rename"):
+    with pytest.raises(
+        ColumnError, match=r"'__nanclean_row__' of .* is reserved.*Rename"
+    ):
         nc.scan(df)
 
 
