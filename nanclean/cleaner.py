@@ -263,7 +263,7 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
     dtypes = frame.lazy.collect_schema()
     for name, (num, den) in cfg.ratios.items():
         for c in (num, den):
-            if not (dtypes[c].is_numeric() or dtypes[c] == pl.Boolean):
+            if not dtypes[c].is_numeric():
                 raise ConfigError(
                     f"Config key 'ratios.{name}' divides column {c!r}, which holds "
                     f"{dtypes[c]}, not numbers. Fix: convert {c!r} to numbers first, "
