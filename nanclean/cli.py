@@ -139,11 +139,13 @@ def _writing(path: Path | str, option: str) -> Iterator[None]:
     try:
         yield
     except (OSError, pl.exceptions.PolarsError) as exc:
-        reason = (
-            exc.strerror
-            if isinstance(exc, OSError) and exc.strerror
-            else str(exc).strip().splitlines()[0]
-        )
+        blocker = next((p for p in Path(path).parents if p.is_file()), None)
+        if blocker is not None:
+            reason = f"{str(blocker)!r} is a file, not a directory"
+        elif isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        else:
+            reason = str(exc).strip().splitlines()[0]
         raise typer.BadParameter(
             f"cannot write {str(path)!r}: {reason}.", param_hint=option
         ) from None
@@ -536,6 +538,11 @@ def demo(
     import nanclean as nc
 
     out = _Out(None, quiet)
+    if out_dir.exists() and not out_dir.is_dir():  # before minutes of work
+        raise typer.BadParameter(
+            f"{str(out_dir)!r} is a file; --out takes a directory.",
+            param_hint="'--out'",
+        )
     where = _sample_data(data_dir)
     ecommerce = where / "ecommerce.csv"
     config = where / "ecommerce.toml"
