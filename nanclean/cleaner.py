@@ -303,6 +303,17 @@ def _categories(state: ScanState) -> dict[str, list[Any]]:
     ):
         return {}
     names = list(state.columns.non_numeric)
+    dtypes = state.columns.lazy.collect_schema()
+    for c in names:
+        dtype = dtypes[c]
+        # a list, array, object or duration column has no text form in polars
+        if dtype in (pl.List, pl.Array, pl.Object, pl.Duration):
+            raise ConfigError(
+                f"Column {c!r} holds {dtype}, which non_numeric="
+                f"{state.config.non_numeric!r} cannot encode as categories. Fix: drop "
+                "it or convert it to strings or numbers first, or set "
+                "non_numeric='drop'."
+            )
     values = collect(
         state.columns.lazy.select(
             pl.col(c).cast(pl.String).unique().implode().alias(c) for c in names

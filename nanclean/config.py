@@ -88,7 +88,7 @@ from typing import Any
 
 from nanclean.errors import ConfigError, closest
 
-__all__ = ["CHOICES", "CleanConfig", "ColumnPolicy", "as_config"]
+__all__ = ["CHOICES", "CleanConfig", "ColumnPolicy", "as_config", "is_finite_number"]
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "impute": ("median", "mean", "constant", "most_frequent", "drop_row", "error"),
@@ -319,6 +319,16 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def is_finite_number(value: Any) -> bool:
+    """An int or float (not a bool) that float64 holds as a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float64
+        return False
+
+
 _LISTS_OF_NAMES = ("log_inputs", "sqrt_inputs", "reciprocal_inputs")
 
 
@@ -344,7 +354,7 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
                 f"({type(value).__name__})."
             )
         checked: Any = value
-        if float in types and checked is not None and not math.isfinite(checked):
+        if float in types and checked is not None and not is_finite_number(checked):
             raise ConfigError(
                 f"Config key '{where}{key}' must be a finite number; got {value!r}."
             )
@@ -355,18 +365,12 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
             )
         if key == "label_map":
             for k, v in checked.items():
-                if not isinstance(k, str | int | float) or (
-                    isinstance(k, float) and not math.isfinite(k)
-                ):
+                if not isinstance(k, str) and not is_finite_number(k):
                     raise ConfigError(
                         f"Config key '{where}label_map' maps labels (numbers or "
                         f"strings); got the key {k!r:.80} ({type(k).__name__})."
                     )
-                if (
-                    isinstance(v, bool)
-                    or not isinstance(v, int | float)
-                    or (not math.isfinite(v))
-                ):
+                if not is_finite_number(v):
                     raise ConfigError(
                         f"Config key 'label_map.{k}' must map to a finite number (the "
                         f"new label); got {v!r:.80} ({type(v).__name__})."

@@ -10,13 +10,12 @@ cleaner. Declaration only: ``nanclean.fit`` computes the numbers.
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from nanclean.config import CHOICES
+from nanclean.config import CHOICES, is_finite_number
 from nanclean.dtypes import float_info
 from nanclean.errors import ConfigError, UnreadableFileError, closest
 from nanclean.report.model import json_safe
@@ -263,7 +262,7 @@ def _check_type(key: str, annotation: str, value: Any) -> None:
     elif base == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif base == "float":
-        ok = _finite(value)
+        ok = is_finite_number(value)
         base = "a finite number"
     elif base == "list[str]":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -275,7 +274,7 @@ def _check_type(key: str, annotation: str, value: Any) -> None:
         base = "a mapping of strings to strings"
     elif base == "dict[str, Any]":  # label_map: label -> a finite number
         ok = isinstance(value, dict) and all(
-            isinstance(k, str) and _finite(v) for k, v in value.items()
+            isinstance(k, str) and is_finite_number(v) for k, v in value.items()
         )
         base = "a mapping of labels to finite numbers"
     else:  # list[ColumnPlan], list[EncodingPlan]: checked item by item
@@ -285,15 +284,6 @@ def _check_type(key: str, annotation: str, value: Any) -> None:
         raise _fail(
             key, base + (" or null" if annotation.endswith("| None") else ""), value
         )
-
-
-def _finite(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int beyond float64
-        return False
 
 
 def check_plan(data: Any) -> None:

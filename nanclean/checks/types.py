@@ -163,7 +163,7 @@ def _label_number(target: str, dtype: pl.DataType, key: Any) -> float:
     """A label_map key as the number it maps on a numeric target."""
     try:
         value = float(key)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         value = math.nan
     if not math.isfinite(value):
         raise ConfigError(

@@ -8,6 +8,7 @@ require them (``foreign=True``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ from nanclean.sklearn import NanCleaner
 from .catalogue import GOOD, Case, case, good_pandas, good_polars, run
 
 NAN, INF = float("nan"), float("inf")
+
+
+def clean_default(data: Any) -> Any:
+    return nc.clean(data)
 
 
 def with_missing(_: Path) -> pl.DataFrame:
@@ -269,6 +274,52 @@ for fill in (NAN, INF, -INF):
             "columns.a.fill_value",
         ),
     ]
+
+
+# non-numeric columns that have no categories to encode
+UNENCODABLE = {
+    "list": pl.Series([[1], [2], None, [3], [4], [5]]),
+    "array": pl.Series([[1.0, 2.0]] * 6, dtype=pl.Array(pl.Float64, 2)),
+    "duration": pl.Series([dt.timedelta(i) for i in range(6)]),
+    "object": pl.Series([f"o{i}" for i in range(6)], dtype=pl.Object),
+}
+for kind, series in UNENCODABLE.items():
+    for method in ("ordinal", "onehot"):
+        ARG_CASES.append(
+            case(
+                f"encode-{kind}-{method}",
+                lambda _, s=series: good_polars().with_columns(s.alias("e")),
+                lambda d, m=method: nc.clean(d, config={"non_numeric": m}),
+                ConfigError,
+                "'e'",
+                f"non_numeric={method!r}",
+            )
+        )
+    ARG_CASES.append(
+        case(
+            f"encode-{kind}-dropped",
+            lambda _, s=series: good_polars().with_columns(s.alias("e")),
+            clean_default,
+            None,
+            check=lambda d, r: r.frame.columns == ["a", "b", "y"],
+        )
+    )
+# ints beyond float64 in numeric fields
+for key, value in (
+    ("fill_value", 10**400),
+    ("outlier_threshold", 10**400),
+    ("label_map", {10**400: 1}),
+    ("label_map", {1: 10**400}),
+):
+    ARG_CASES.append(
+        case(
+            f"huge-int-{key}-{len(str(value))}",
+            good_polars,
+            lambda d, k=key, v=value: nc.clean(d, target="y", config={k: v}),
+            ConfigError,
+            key,
+        )
+    )
 
 
 @pytest.mark.parametrize("c", ARG_CASES)
