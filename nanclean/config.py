@@ -406,6 +406,12 @@ def _validate(cfg: CleanConfig) -> None:
                 f"Config key 'ratios.{name}' must be [numerator, denominator] column "
                 f"names; got {pair!r}."
             )
+        if name in pair or not name or "\x00" in name:
+            raise ConfigError(
+                f"Config key 'ratios.{name}' names the derived column {name!r}, which "
+                "must be a new, non-empty name without NUL characters, not one of its "
+                "own inputs. Fix: rename the ratio."
+            )
     for pattern, override in cfg.columns.items():
         if not isinstance(override, dict):
             raise ConfigError(

@@ -154,6 +154,10 @@ def save_schema(schema: pa.DataFrameSchema, path: str | os.PathLike[str]) -> Pat
 
 def load_schema(path: str | os.PathLike[str]) -> pa.DataFrameSchema:
     """Read a schema saved by :func:`save_schema` (nanclean's checks registered)."""
+    if not isinstance(path, str | os.PathLike):
+        raise ConfigError(
+            f"load_schema takes the path of a schema file; got {type(path).__name__}."
+        )
     p = Path(path)
     if not p.is_file():
         raise UnreadableFileError(

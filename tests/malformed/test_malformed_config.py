@@ -348,6 +348,34 @@ DICT_CASES += [
 ]
 
 
+DICT_CASES += [
+    case(
+        f"ratio-named-{label}",
+        _dict({"ratios": {name: ["a", "b"]}}),
+        config,
+        ConfigError,
+        f"ratios.{name}",
+        "derived column",
+    )
+    for label, name in (
+        ("a-its-input", "a"),
+        ("b-its-input", "b"),
+        ("empty", ""),
+        ("nul", "\x00r"),
+    )
+]
+DICT_CASES.append(
+    case(
+        "load-schema-int",
+        lambda _: 123,
+        nc.load_schema,
+        ConfigError,
+        "load_schema",
+        "int",
+    )
+)
+
+
 @pytest.mark.parametrize("c", DICT_CASES)
 def test_config_dicts(c: Case, tmp_path: Path) -> None:
     run(c, tmp_path)
