@@ -43,6 +43,8 @@ class Case:
         Asserts the correct result.
     foreign : bool
         The error is scikit-learn's own (not a NancleanError), on purpose.
+    keeps_cause : bool
+        The error wraps the original exception as ``__cause__``.
     """
 
     make: Callable[[Path], Any]
@@ -51,6 +53,7 @@ class Case:
     names: tuple[str, ...] = ()
     check: Callable[[Any, Any], None] | None = None
     foreign: bool = False
+    keeps_cause: bool = False
 
 
 def case(
@@ -61,9 +64,12 @@ def case(
     *names: str,
     check: Callable[[Any, Any], None] | None = None,
     foreign: bool = False,
+    keeps_cause: bool = False,
 ) -> Any:
     """A ``pytest.param`` holding one :class:`Case`."""
-    return pytest.param(Case(make, call, error, names, check, foreign), id=id)
+    return pytest.param(
+        Case(make, call, error, names, check, foreign, keeps_cause), id=id
+    )
 
 
 def run(c: Case, tmp_path: Path) -> Any:
@@ -84,6 +90,8 @@ def run(c: Case, tmp_path: Path) -> Any:
         message = str(raised)
         for name in c.names:
             assert name in message, f"{name!r} not named in: {message}"
+        if c.keeps_cause:
+            assert raised.__cause__ is not None, "the original error was dropped"
     assert_unchanged(before, data)
     return raised
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import nanclean as nc
 from nanclean.config import CHOICES
 from nanclean.errors import ConfigError
 
-from .catalogue import Case, case, good_polars, run
+from .catalogue import case, good_polars
 
 NAN, INF = float("nan"), float("inf")
 
@@ -376,11 +374,6 @@ DICT_CASES.append(
 )
 
 
-@pytest.mark.parametrize("c", DICT_CASES)
-def test_config_dicts(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
 # --- files -------------------------------------------------------------------------------
 
 
@@ -635,11 +628,5 @@ FILE_CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("c", FILE_CASES)
-def test_config_files(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
-def count() -> int:
-    return len(DICT_CASES) + len(FILE_CASES)
+#: the case lists of this family, by name (run by test_catalogue.py)
+CASES = {"dicts": DICT_CASES, "files": FILE_CASES}

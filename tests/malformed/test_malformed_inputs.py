@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
-import pytest
 
 import nanclean as nc
 from nanclean.errors import (
@@ -26,7 +25,7 @@ from nanclean.errors import (
 )
 from nanclean.frame import read
 
-from .catalogue import GOOD, Case, case, run
+from .catalogue import GOOD, case
 
 ROW_ID = "__nanclean_row__"
 
@@ -174,11 +173,6 @@ for kind in ("polars", "pandas", "arrow"):
                 "NUL",
             )
         )
-
-
-@pytest.mark.parametrize("c", NAME_CASES)
-def test_column_names(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
 
 
 def test_lookalike_names_keep_their_values() -> None:
@@ -377,11 +371,6 @@ SHAPE_CASES += [
 ]
 
 
-@pytest.mark.parametrize("c", SHAPE_CASES)
-def test_shapes_and_dtypes(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
 # --- a lazy query that fails when nanclean collects it ----------------------------------
 
 
@@ -444,17 +433,17 @@ LAZY = {
 }
 LAZY_CASES = [
     case(
-        f"lazy-{name}-{call}", make, CALLS[call], InputError, "polars LazyFrame", cause
+        f"lazy-{name}-{call}",
+        make,
+        CALLS[call],
+        InputError,
+        "polars LazyFrame",
+        cause,
+        keeps_cause=True,
     )
     for name, (make, cause) in LAZY.items()
     for call in CALLS
 ]
-
-
-@pytest.mark.parametrize("c", LAZY_CASES)
-def test_lazy_queries_that_fail(c: Case, tmp_path: Path) -> None:
-    error = run(c, tmp_path)
-    assert error is not None and error.__cause__ is not None  # the original, kept
 
 
 # --- files ------------------------------------------------------------------------------
@@ -567,11 +556,10 @@ FILE_CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("c", FILE_CASES)
-def test_files(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
-def count() -> int:
-    return len(NAME_CASES) + len(SHAPE_CASES) + len(LAZY_CASES) + len(FILE_CASES)
+#: the case lists of this family, by name (run by test_catalogue.py)
+CASES = {
+    "names": NAME_CASES,
+    "shapes": SHAPE_CASES,
+    "lazy": LAZY_CASES,
+    "files": FILE_CASES,
+}

@@ -20,7 +20,7 @@ import pytest
 import nanclean as nc
 from nanclean.errors import ConfigError, UnreadableFileError
 
-from .catalogue import Case, case, run
+from .catalogue import case
 
 NAN, INF = float("nan"), float("inf")
 TRAIN = pl.DataFrame(
@@ -512,11 +512,6 @@ PLAN_CASES += [
 ]
 
 
-@pytest.mark.parametrize("c", PLAN_CASES)
-def test_plan_mutations(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
 # --- plan text and files -----------------------------------------------------------------
 
 
@@ -640,11 +635,6 @@ for bad in (123, 1.5, None, [1], b"{}", object()):
     )
 
 
-@pytest.mark.parametrize("c", TEXT_CASES)
-def test_plan_text_and_files(c: Case, tmp_path: Path) -> None:
-    run(c, tmp_path)
-
-
 def test_a_mutated_plan_object_is_refused_by_from_plan() -> None:
     plan = nc.Plan.from_json(_fitted())
     plan.columns[0].center = INF
@@ -652,5 +642,5 @@ def test_a_mutated_plan_object_is_refused_by_from_plan() -> None:
         nc.Cleaner.from_plan(plan)
 
 
-def count() -> int:
-    return len(PLAN_CASES) + len(TEXT_CASES)
+#: the case lists of this family, by name (run by test_catalogue.py)
+CASES = {"mutations": PLAN_CASES, "text": TEXT_CASES}
