@@ -156,6 +156,23 @@ def _file_digest(path: Path) -> str:
 
 # --- small inputs shared by the case lists --------------------------------------------
 
+
+def write(tmp: Path, name: str, content: bytes | str) -> Path:
+    """Write ``content`` to ``tmp / name`` (text as UTF-8); return the path."""
+    path = tmp / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def a_file(name: str, content: bytes | str) -> Callable[[Path], Path]:
+    """A case's ``make``: the file ``name`` holding ``content``."""
+    return lambda tmp: write(tmp, name, content)
+
+
 GOOD = {
     "a": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
     "b": [2.0, 1.0, 4.0, 3.0, 6.0, 5.0],

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from nanclean.cli import app
 
-from .catalogue import GOOD, case
+from .catalogue import GOOD, a_file, case, write
 
 runner = CliRunner()
 
@@ -26,16 +26,6 @@ runner = CliRunner()
 def data_csv(tmp: Path) -> Path:
     path = tmp / "data.csv"
     pl.DataFrame(GOOD).write_csv(path)
-    return path
-
-
-def write(tmp: Path, name: str, content: bytes | str) -> Path:
-    path = tmp / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
     return path
 
 
@@ -85,10 +75,6 @@ def inputs(*extra: Callable[[Path], Path]) -> Callable[[Path], tuple[Path, ...]]
     return make
 
 
-def file(name: str, content: bytes | str) -> Callable[[Path], Path]:
-    return lambda tmp: write(tmp, name, content)
-
-
 def directory(name: str) -> Callable[[Path], Path]:
     def make(tmp: Path) -> Path:
         (tmp / name).mkdir(parents=True)
@@ -122,7 +108,7 @@ CLI_CASES = [
     ),
     case(
         "output-under-a-regular-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("clean", "{data}", "-o", "{extra}/out.csv"),
         None,
         check=fails(2, "--output", "blocker"),
@@ -136,7 +122,7 @@ CLI_CASES = [
     ),
     case(
         "html-under-a-regular-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("scan", "{data}", "--html", "{extra}/audit.html"),
         None,
         check=fails(2, "--html", "blocker"),
@@ -150,14 +136,14 @@ CLI_CASES = [
     ),
     case(
         "json-under-a-regular-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("scan", "{data}", "--json", "{extra}/audit.json"),
         None,
         check=fails(2, "--json", "blocker"),
     ),
     case(
         "plan-under-a-regular-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("clean", "{data}", "-o", "{tmp}/out.csv", "--plan", "{extra}/plan.json"),
         None,
         check=fails(2, "--plan", "blocker"),
@@ -171,42 +157,42 @@ CLI_CASES = [
     ),
     case(
         "schema-under-a-regular-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("schema", "{data}", "-o", "{extra}/s.yaml"),
         None,
         check=fails(2, "--output", "blocker"),
     ),
     case(
         "demo-out-is-a-file",
-        inputs(file("blocker", "x")),
+        inputs(a_file("blocker", "x")),
         cli("demo", "--out", "{extra}", "--quiet"),
         None,
         check=fails(2, "--out", "blocker"),
     ),
     case(
         "config-binary",
-        inputs(file("garbage.toml", GARBAGE)),
+        inputs(a_file("garbage.toml", GARBAGE)),
         cli("clean", "{data}", "-o", "{tmp}/out.csv", "--config", "{extra}"),
         None,
         check=fails(2, "--config", "garbage.toml"),
     ),
     case(
         "config-nan-threshold",
-        inputs(file("nan.toml", "outlier_threshold = nan\n")),
+        inputs(a_file("nan.toml", "outlier_threshold = nan\n")),
         cli("scan", "{data}", "--config", "{extra}"),
         None,
         check=fails(2, "nan.toml", "outlier_threshold"),
     ),
     case(
         "config-nanclean-5",
-        inputs(file("five.toml", "nanclean = 5\n")),
+        inputs(a_file("five.toml", "nanclean = 5\n")),
         cli("scan", "{data}", "--config", "{extra}"),
         None,
         check=fails(2, "five.toml", "'nanclean'"),
     ),
     case(
         "config-nested-list",
-        inputs(file("nested.yaml", "log_inputs:\n  - [a]\n")),
+        inputs(a_file("nested.yaml", "log_inputs:\n  - [a]\n")),
         cli("scan", "{data}", "--config", "{extra}"),
         None,
         check=fails(2, "nested.yaml", "log_inputs"),
@@ -214,7 +200,7 @@ CLI_CASES = [
     case(
         "config-fill-beyond-float16",
         inputs(
-            file(
+            a_file(
                 "f16.toml",
                 'impute = "constant"\nfill_value = 1e308\ndtype = "float16"\n',
             )
@@ -225,7 +211,7 @@ CLI_CASES = [
     ),
     case(
         "config-unknown-column",
-        inputs(file("cols.toml", '[columns.zz]\nscale = "none"\n')),
+        inputs(a_file("cols.toml", '[columns.zz]\nscale = "none"\n')),
         cli("clean", "{data}", "-o", "{tmp}/out.csv", "--config", "{extra}"),
         None,
         check=fails(2, "columns.zz"),
@@ -239,14 +225,14 @@ CLI_CASES = [
     ),
     case(
         "plan-deeply-nested",
-        inputs(file("deep.json", DEEP_PLAN)),
+        inputs(a_file("deep.json", DEEP_PLAN)),
         cli("apply", "{data}", "--plan", "{extra}", "-o", "{tmp}/out.csv"),
         None,
         check=fails(2, "--plan", "deep.json", "nested"),
     ),
     case(
         "plan-binary",
-        inputs(file("garbage.json", GARBAGE)),
+        inputs(a_file("garbage.json", GARBAGE)),
         cli("apply", "{data}", "--plan", "{extra}", "-o", "{tmp}/out.csv"),
         None,
         check=fails(2, "--plan", "garbage.json"),
@@ -279,7 +265,7 @@ CLI_CASES = [
     ),
     case(
         "plan-not-json",
-        inputs(file("bad.json", "{")),
+        inputs(a_file("bad.json", "{")),
         cli("apply", "{data}", "--plan", "{extra}", "-o", "{tmp}/out.csv"),
         None,
         check=fails(2, "bad.json"),
@@ -349,7 +335,7 @@ CLI_CASES = [
     ),
     case(
         "validate-schema-garbage",
-        inputs(file("garbage.yaml", GARBAGE)),
+        inputs(a_file("garbage.yaml", GARBAGE)),
         cli("validate", "{data}", "--schema", "{extra}"),
         None,
         check=fails(2, "garbage.yaml"),

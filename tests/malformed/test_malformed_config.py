@@ -13,7 +13,7 @@ import nanclean as nc
 from nanclean.config import CHOICES
 from nanclean.errors import ConfigError
 
-from .catalogue import case, good_polars
+from .catalogue import a_file, case, good_polars
 
 NAN, INF = float("nan"), float("inf")
 
@@ -377,18 +377,6 @@ DICT_CASES.append(
 # --- files -------------------------------------------------------------------------------
 
 
-def _file(name: str, content: bytes | str) -> Any:
-    def make(tmp: Path) -> Path:
-        path = tmp / name
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_bytes(content)
-        return path
-
-    return make
-
-
 def load(path: Path) -> Any:
     return nc.CleanConfig.from_file(path)
 
@@ -400,32 +388,36 @@ DEEP_TOML = "a = " + "[" * 5000 + "]" * 5000 + "\n"
 FILE_CASES = [
     case(
         "toml-binary",
-        _file("garbage.toml", GARBAGE),
+        a_file("garbage.toml", GARBAGE),
         load,
         ConfigError,
         "garbage.toml",
         "UTF-8",
     ),
     case(
-        "yaml-binary", _file("garbage.yaml", GARBAGE), load, ConfigError, "garbage.yaml"
+        "yaml-binary",
+        a_file("garbage.yaml", GARBAGE),
+        load,
+        ConfigError,
+        "garbage.yaml",
     ),
     case(
         "yml-binary",
-        _file("garbage.yml", b"\xff\xfe\x00\x01"),
+        a_file("garbage.yml", b"\xff\xfe\x00\x01"),
         load,
         ConfigError,
         "garbage.yml",
     ),
     case(
         "toml-utf16",
-        _file("u16.toml", "scale = 'none'".encode("utf-16")),
+        a_file("u16.toml", "scale = 'none'".encode("utf-16")),
         load,
         ConfigError,
         "u16.toml",
     ),
     case(
         "toml-nanclean-5",
-        _file("five.toml", "nanclean = 5\n"),
+        a_file("five.toml", "nanclean = 5\n"),
         load,
         ConfigError,
         "five.toml",
@@ -433,7 +425,7 @@ FILE_CASES = [
     ),
     case(
         "yaml-nanclean-5",
-        _file("five.yaml", "nanclean: 5\n"),
+        a_file("five.yaml", "nanclean: 5\n"),
         load,
         ConfigError,
         "five.yaml",
@@ -441,7 +433,7 @@ FILE_CASES = [
     ),
     case(
         "yaml-nested-log-inputs",
-        _file("nested.yaml", "log_inputs:\n  - [a, b]\n"),
+        a_file("nested.yaml", "log_inputs:\n  - [a, b]\n"),
         load,
         ConfigError,
         "nested.yaml",
@@ -449,7 +441,7 @@ FILE_CASES = [
     ),
     case(
         "toml-nested-log-inputs",
-        _file("nested.toml", 'log_inputs = [["a"]]\n'),
+        a_file("nested.toml", 'log_inputs = [["a"]]\n'),
         load,
         ConfigError,
         "nested.toml",
@@ -457,7 +449,7 @@ FILE_CASES = [
     ),
     case(
         "toml-nan-threshold",
-        _file("nan.toml", "outlier_threshold = nan\n"),
+        a_file("nan.toml", "outlier_threshold = nan\n"),
         load,
         ConfigError,
         "nan.toml",
@@ -465,7 +457,7 @@ FILE_CASES = [
     ),
     case(
         "toml-inf-threshold",
-        _file("inf.toml", "outlier_threshold = inf\n"),
+        a_file("inf.toml", "outlier_threshold = inf\n"),
         load,
         ConfigError,
         "inf.toml",
@@ -473,7 +465,7 @@ FILE_CASES = [
     ),
     case(
         "toml-neg-inf-fill",
-        _file("fill.toml", "fill_value = -inf\n"),
+        a_file("fill.toml", "fill_value = -inf\n"),
         load,
         ConfigError,
         "fill.toml",
@@ -481,7 +473,7 @@ FILE_CASES = [
     ),
     case(
         "yaml-nan-threshold",
-        _file("nan.yaml", "outlier_threshold: .nan\n"),
+        a_file("nan.yaml", "outlier_threshold: .nan\n"),
         load,
         ConfigError,
         "nan.yaml",
@@ -489,7 +481,7 @@ FILE_CASES = [
     ),
     case(
         "yaml-inf-fill",
-        _file("inf.yaml", "fill_value: .inf\n"),
+        a_file("inf.yaml", "fill_value: .inf\n"),
         load,
         ConfigError,
         "inf.yaml",
@@ -497,7 +489,7 @@ FILE_CASES = [
     ),
     case(
         "toml-per-column-nan",
-        _file("col.toml", "[columns.a]\noutlier_threshold = nan\n"),
+        a_file("col.toml", "[columns.a]\noutlier_threshold = nan\n"),
         load,
         ConfigError,
         "col.toml",
@@ -505,7 +497,7 @@ FILE_CASES = [
     ),
     case(
         "toml-unknown-key",
-        _file("typo.toml", 'outlier = "iqr"\n'),
+        a_file("typo.toml", 'outlier = "iqr"\n'),
         load,
         ConfigError,
         "typo.toml",
@@ -513,7 +505,7 @@ FILE_CASES = [
     ),
     case(
         "yaml-unknown-key",
-        _file("typo.yaml", "imput: mean\n"),
+        a_file("typo.yaml", "imput: mean\n"),
         load,
         ConfigError,
         "typo.yaml",
@@ -521,21 +513,21 @@ FILE_CASES = [
     ),
     case(
         "toml-syntax",
-        _file("broken.toml", "scale = \n"),
+        a_file("broken.toml", "scale = \n"),
         load,
         ConfigError,
         "broken.toml",
     ),
     case(
         "yaml-syntax",
-        _file("broken.yaml", "scale: [none\n"),
+        a_file("broken.yaml", "scale: [none\n"),
         load,
         ConfigError,
         "broken.yaml",
     ),
     case(
         "yaml-top-list",
-        _file("list.yaml", "- scale\n- none\n"),
+        a_file("list.yaml", "- scale\n- none\n"),
         load,
         ConfigError,
         "list.yaml",
@@ -543,29 +535,29 @@ FILE_CASES = [
     ),
     case(
         "yaml-top-scalar",
-        _file("scalar.yaml", "42\n"),
+        a_file("scalar.yaml", "42\n"),
         load,
         ConfigError,
         "scalar.yaml",
     ),
     case(
         "yaml-python-tag",
-        _file("tag.yaml", "scale: !!python/object/apply:os.system ['echo hi']\n"),
+        a_file("tag.yaml", "scale: !!python/object/apply:os.system ['echo hi']\n"),
         load,
         ConfigError,
         "tag.yaml",
     ),
-    case("yaml-deep", _file("deep.yaml", DEEP_YAML), load, ConfigError, "deep.yaml"),
-    case("toml-deep", _file("deep.toml", DEEP_TOML), load, ConfigError, "deep.toml"),
+    case("yaml-deep", a_file("deep.yaml", DEEP_YAML), load, ConfigError, "deep.yaml"),
+    case("toml-deep", a_file("deep.toml", DEEP_TOML), load, ConfigError, "deep.toml"),
     case(
         "ext-json",
-        _file("config.json", "{}"),
+        a_file("config.json", "{}"),
         load,
         ConfigError,
         "config.json",
         ".toml",
     ),
-    case("ext-ini", _file("config.ini", "[x]"), load, ConfigError, "config.ini"),
+    case("ext-ini", a_file("config.ini", "[x]"), load, ConfigError, "config.ini"),
     case("missing", lambda tmp: tmp / "absent.toml", load, ConfigError, "absent.toml"),
     case(
         "directory",
@@ -576,7 +568,7 @@ FILE_CASES = [
     ),
     case(
         "pyproject-without-table",
-        _file("pyproject.toml", '[project]\nname = "x"\n'),
+        a_file("pyproject.toml", '[project]\nname = "x"\n'),
         load,
         ConfigError,
         "pyproject.toml",
@@ -584,7 +576,7 @@ FILE_CASES = [
     ),
     case(
         "pyproject-bad-key",
-        _file("pyproject.toml", '[tool.nanclean]\nscale = "squish"\n'),
+        a_file("pyproject.toml", '[tool.nanclean]\nscale = "squish"\n'),
         load,
         ConfigError,
         "pyproject.toml",
@@ -592,7 +584,7 @@ FILE_CASES = [
     ),
     case(
         "toml-wrong-type",
-        _file("types.toml", 'missing_indicators = "yes"\n'),
+        a_file("types.toml", 'missing_indicators = "yes"\n'),
         load,
         ConfigError,
         "types.toml",
@@ -600,28 +592,28 @@ FILE_CASES = [
     ),
     case(
         "empty-yaml-is-defaults",
-        _file("empty.yaml", ""),
+        a_file("empty.yaml", ""),
         load,
         None,
         check=lambda p, cfg: cfg == nc.CleanConfig(),
     ),
     case(
         "empty-toml-is-defaults",
-        _file("empty.toml", ""),
+        a_file("empty.toml", ""),
         load,
         None,
         check=lambda p, cfg: cfg == nc.CleanConfig(),
     ),
     case(
         "nanclean-table",
-        _file("tabled.toml", '[nanclean]\nscale = "none"\n'),
+        a_file("tabled.toml", '[nanclean]\nscale = "none"\n'),
         load,
         None,
         check=lambda p, cfg: cfg.scale == "none",
     ),
     case(
         "clean-with-bad-file",
-        _file("nan.toml", "outlier_threshold = nan\n"),
+        a_file("nan.toml", "outlier_threshold = nan\n"),
         lambda p: nc.clean(good_polars(), config=p),
         ConfigError,
         "nan.toml",

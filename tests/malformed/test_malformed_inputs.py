@@ -25,7 +25,7 @@ from nanclean.errors import (
 )
 from nanclean.frame import read
 
-from .catalogue import GOOD, case
+from .catalogue import GOOD, a_file, case
 
 ROW_ID = "__nanclean_row__"
 
@@ -449,15 +449,6 @@ LAZY_CASES = [
 # --- files ------------------------------------------------------------------------------
 
 
-def _file(name: str, content: bytes) -> Any:
-    def make(tmp: Path) -> Path:
-        path = tmp / name
-        path.write_bytes(content)
-        return path
-
-    return make
-
-
 def _parquet_truncated(tmp: Path) -> Path:
     path = tmp / "cut.parquet"
     pl.DataFrame(GOOD).write_parquet(path)
@@ -483,16 +474,16 @@ FILE_CASES = [
     ),
     case(
         "file-unknown-extension",
-        _file("data.xlsx", b"a,b\n1,2\n"),
+        a_file("data.xlsx", b"a,b\n1,2\n"),
         scan,
         UnreadableFileError,
         "data.xlsx",
         ".xlsx",
     ),
-    case("file-empty-csv", _file("empty.csv", b""), scan, InputError, "empty.csv"),
+    case("file-empty-csv", a_file("empty.csv", b""), scan, InputError, "empty.csv"),
     case(
         "file-header-only-csv",
-        _file("header.csv", b"a,b\n"),
+        a_file("header.csv", b"a,b\n"),
         scan,
         EmptyInputError,
         "header.csv",
@@ -500,14 +491,14 @@ FILE_CASES = [
     ),
     case(
         "file-binary-garbage-csv",
-        _file("garbage.csv", bytes(range(256)) * 8),
+        a_file("garbage.csv", bytes(range(256)) * 8),
         scan,
         InputError,
         "garbage.csv",
     ),
     case(
         "file-garbage-parquet",
-        _file("garbage.parquet", b"not a parquet file at all"),
+        a_file("garbage.parquet", b"not a parquet file at all"),
         scan,
         UnreadableFileError,
         "garbage.parquet",
@@ -521,35 +512,35 @@ FILE_CASES = [
     ),
     case(
         "file-garbage-ipc",
-        _file("garbage.arrow", b"\x00\x01\x02"),
+        a_file("garbage.arrow", b"\x00\x01\x02"),
         scan,
         UnreadableFileError,
         "garbage.arrow",
     ),
     case(
         "file-json-not-a-table",
-        _file("scalar.json", b"42"),
+        a_file("scalar.json", b"42"),
         scan,
         UnreadableFileError,
         "scalar.json",
     ),
     case(
         "file-broken-ndjson",
-        _file("broken.ndjson", b'{"a": 1}\n{"a": \n'),
+        a_file("broken.ndjson", b'{"a": 1}\n{"a": \n'),
         scan,
         UnreadableFileError,
         "broken.ndjson",
     ),
     case(
         "file-ragged-csv",
-        _file("ragged.csv", b"a,b\n1,2\n3,4,5,6\n"),
+        a_file("ragged.csv", b"a,b\n1,2\n3,4,5,6\n"),
         clean,
         InputError,
         "ragged.csv",
     ),
     case(
         "file-text-only-csv",
-        _file("words.csv", b"a,b\nx,y\nz,w\n"),
+        a_file("words.csv", b"a,b\nx,y\nz,w\n"),
         scan,
         InputError,
         "numeric",

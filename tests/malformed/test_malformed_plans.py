@@ -20,7 +20,7 @@ import pytest
 import nanclean as nc
 from nanclean.errors import ConfigError, UnreadableFileError
 
-from .catalogue import case
+from .catalogue import a_file, case
 
 NAN, INF = float("nan"), float("inf")
 TRAIN = pl.DataFrame(
@@ -515,18 +515,6 @@ PLAN_CASES += [
 # --- plan text and files -----------------------------------------------------------------
 
 
-def plan_file(name: str, content: bytes | str) -> Callable[[Path], Path]:
-    def make(tmp: Path) -> Path:
-        path = tmp / name
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_bytes(content)
-        return path
-
-    return make
-
-
 DEEP = "{" + '"columns": ' + "[" * 100_000 + "]" * 100_000 + "}"
 TEXT_CASES = []
 for token in ("NaN", "Infinity", "-Infinity"):
@@ -592,14 +580,14 @@ TEXT_CASES += [
     case("file-directory", lambda tmp: tmp, load, UnreadableFileError, str(Path("/"))),
     case(
         "file-binary",
-        plan_file("garbage.json", bytes(range(128, 256))),
+        a_file("garbage.json", bytes(range(128, 256))),
         load,
         UnreadableFileError,
         "garbage.json",
     ),
     case(
         "file-nan-token",
-        lambda tmp: plan_file("nan.json", _with_token("center", "NaN"))(tmp),
+        lambda tmp: a_file("nan.json", _with_token("center", "NaN"))(tmp),
         load,
         ConfigError,
         "nan.json",
@@ -607,16 +595,16 @@ TEXT_CASES += [
     ),
     case(
         "file-deep",
-        plan_file("deep.json", DEEP),
+        a_file("deep.json", DEEP),
         load,
         ConfigError,
         "deep.json",
         "nested",
     ),
-    case("file-bad-json", plan_file("bad.json", "{"), load, ConfigError, "bad.json"),
+    case("file-bad-json", a_file("bad.json", "{"), load, ConfigError, "bad.json"),
     case(
         "file-valid-plan-applies",
-        lambda tmp: plan_file("good.json", _fitted())(tmp),
+        lambda tmp: a_file("good.json", _fitted())(tmp),
         load,
         None,
         check=lambda p, r: r.frame.columns == json.loads(_fitted())["output_columns"],
