@@ -10,6 +10,7 @@ cleaner. Declaration only: ``nanclean.fit`` computes the numbers.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
@@ -277,13 +278,28 @@ def _check_type(key: str, annotation: str, value: Any) -> None:
             isinstance(k, str) and is_finite_number(v) for k, v in value.items()
         )
         base = "a mapping of labels to finite numbers"
-    else:  # list[ColumnPlan], list[EncodingPlan]: checked item by item
-        ok = isinstance(value, list)
+    elif base.startswith("list[") and base.endswith("Plan]"):
+        ok = isinstance(value, list)  # checked item by item
         base = "a list"
+    else:  # a field this check does not know in detail: every number finite
+        ok = _all_numbers_finite(value)
+        base = "plain data with finite numbers"
     if not ok:
         raise _fail(
             key, base + (" or null" if annotation.endswith("| None") else ""), value
         )
+
+
+def _all_numbers_finite(value: Any, depth: int = 0) -> bool:
+    if depth > 20:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return all(_all_numbers_finite(v, depth + 1) for v in value)
+    return True
 
 
 def check_plan(data: Any) -> None:
