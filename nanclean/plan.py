@@ -60,6 +60,11 @@ class ColumnPlan:
     train_missing: int = 0
     train_constant: bool = False
 
+    def scale_number(self, value: float) -> float:
+        """``value`` as the transform scales it (the same formula as
+        ``repair._scaled`` applies to the column)."""
+        return (value * 0.5 - self.center * 0.5) * (2.0 / self.scale_by)
+
 
 @dataclass
 class EncodingPlan:
@@ -389,8 +394,7 @@ def _check_column(c: dict[str, Any], where: str, plan: dict[str, Any]) -> None:
             )
     if c.get("impute") == "constant":
         dmax = float_info(plan.get("dtype", "float32")).max
-        center = c.get("center", 0.0)
-        scaled = (fill * 0.5 - center * 0.5) * (2.0 / c.get("scale_by", 1.0))
+        scaled = ColumnPlan(**c).scale_number(fill)
         if not abs(scaled) <= dmax:
             raise ConfigError(
                 f"Column {c['name']!r} ({where}): the constant fill (config key "

@@ -75,7 +75,7 @@ def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
                 ends = [cp.outlier_low, cp.outlier_high]
                 if cp.fill is not None and cp.impute not in ("drop_row", "error"):
                     ends.append(cp.fill)  # a constant fill may lie outside them
-                scaled = [(v - cp.center) / cp.scale_by for v in ends]
+                scaled = [cp.scale_number(v) for v in ends]
                 a, b = min(scaled), max(scaled)
                 slack = 1e-6 * max(abs(a), abs(b), 1.0)
                 # the dtype guard clips after scaling: clamp both bounds into its range
