@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 import nanclean as nc
 from nanclean.config import CHOICES
 from nanclean.errors import ConfigError
+from nanclean.plan import ColumnPlan
 
 NAMES = ("a", "b", "c")
 # small enough that a constant fill, scaled, fits even float16 (±65504)
@@ -45,7 +47,8 @@ def column_plans(draw: Any, name: str) -> dict[str, Any]:
         fill = draw(VALUE)
     inf_low, inf_high = sorted(draw(st.tuples(VALUE, VALUE)))
     train_min, train_max = sorted(draw(st.tuples(VALUE, VALUE)))
-    return {
+    # every field a ColumnPlan has (a new one keeps its default), then drawn ones
+    return asdict(ColumnPlan(name)) | {
         "name": name,
         "impute": impute,
         "fill": fill,
@@ -82,7 +85,7 @@ def plans(draw: Any) -> dict[str, Any]:
         outputs.append(c["name"])
         outputs += [c["name"] + "__missing"] if c["missing_indicator"] else []
         outputs += [c["name"] + "__clipped"] if c["clip_indicator"] else []
-    return {
+    return nc.Plan([], [], []).to_dict() | {
         "input_columns": names,
         "columns": columns,
         "output_columns": outputs,
