@@ -22,7 +22,7 @@ from nanclean.repair import Applied, apply_plan, prepare
 from nanclean.report.model import AuditReport
 from nanclean.result import CleanResult
 from nanclean.safeguards import check_row_loss, refuse_label_coding
-from nanclean.scan import ScanState, run_scan
+from nanclean.scan import ScanState, check_target, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
 from nanclean.stats import output_stats
 
@@ -62,10 +62,19 @@ class Cleaner:
         self.report: AuditReport | None = None
 
     @classmethod
-    def from_plan(cls, plan: Plan | str | os.PathLike[str]) -> Cleaner:
-        """A fitted cleaner from a Plan, its JSON text, or a ``.json`` path."""
+    def from_plan(cls, plan: Plan | dict[str, Any] | str | os.PathLike[str]) -> Cleaner:
+        """A fitted cleaner from a Plan, its dict or JSON text, or a ``.json`` path.
+
+        The plan is validated first (see ``Plan.from_dict``): a plan that
+        ``transform`` could not apply exactly raises ConfigError.
+        """
         cleaner = cls()
-        cleaner._plan = plan if isinstance(plan, Plan) else Plan.from_json(plan)
+        if isinstance(plan, Plan):
+            cleaner._plan = plan.validate()
+        elif isinstance(plan, dict):
+            cleaner._plan = Plan.from_dict(plan)
+        else:
+            cleaner._plan = Plan.from_json(plan)
         return cleaner
 
     @property
@@ -149,6 +158,7 @@ class Cleaner:
         loss: str | None,
         schema: pa.DataFrameSchema | None,
     ) -> ScanState:
+        check_target(target, frame.columns)
         derived = _with_ratios(frame, self.config, target or self.config.target)
         _check_column_overrides(self.config, derived.columns)
         state = run_scan(derived, self.config, target=target, loss=loss)
@@ -159,7 +169,9 @@ class Cleaner:
                 schema, data, frame.labels, frame.n_rows
             )
         categories = _categories(state)
-        self._plan = fit_plan(state, categories)
+        # a fitted plan is one that loads again: the same checks as a plan file
+        # (and a constant fill_value that the dtype cannot hold is refused here)
+        self._plan = fit_plan(state, categories).validate()
         self.report = state.report
         return state
 
@@ -265,6 +277,15 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
             f"Config key 'ratios' names column(s) {missing} that are not in the input. "
             "Fix the names."
         )
+    dtypes = frame.lazy.collect_schema()
+    for name, (num, den) in cfg.ratios.items():
+        for c in (num, den):
+            if not dtypes[c].is_numeric():
+                raise ConfigError(
+                    f"Config key 'ratios.{name}' divides column {c!r}, which holds "
+                    f"{dtypes[c]}, not numbers. Fix: convert {c!r} to numbers first, "
+                    "or remove the ratio."
+                )
     new = [n for n in cfg.ratios if n not in frame.columns]
     schema = {**frame.schema, **{n: "Float64" for n in cfg.ratios}}
     return Frame(
@@ -299,6 +320,17 @@ def _categories(state: ScanState) -> dict[str, list[Any]]:
     ):
         return {}
     names = list(state.columns.non_numeric)
+    dtypes = state.columns.lazy.collect_schema()
+    for c in names:
+        dtype = dtypes[c]
+        # a list, array, object or duration column has no text form in polars
+        if dtype in (pl.List, pl.Array, pl.Object, pl.Duration):
+            raise ConfigError(
+                f"Column {c!r} holds {dtype}, which non_numeric="
+                f"{state.config.non_numeric!r} cannot encode as categories. Fix: drop "
+                "it or convert it to strings or numbers first, or set "
+                "non_numeric='drop'."
+            )
     values = collect(
         state.columns.lazy.select(
             pl.col(c).cast(pl.String).unique().implode().alias(c) for c in names

@@ -136,7 +136,38 @@ def _run(invoke: Any) -> int:
     except typer.Abort:
         _fail("nanclean: aborted")
         return 1
+    except OSError as exc:  # a file nanclean reads or writes, outside the guards
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"nanclean: error: {where}{exc.strerror or exc}")
+        return 2
+    except Exception as exc:  # never a traceback: one line, and how to report it
+        _fail(
+            f"nanclean: internal error: {type(exc).__name__}: {exc}. This is a bug in "
+            "nanclean; please report it with the command line that caused it."
+        )
+        return 1
     return rv if isinstance(rv, int) else 0
+
+
+@contextmanager
+def _writing(path: Path | str, option: str) -> Iterator[None]:
+    """Turn a failure to write ``path`` (a directory, a parent that is a file, no
+    permission, a full disk) into a usage error that names it: exit 2."""
+    import polars as pl
+
+    try:
+        yield
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        blocker = next((p for p in Path(path).parents if p.is_file()), None)
+        if blocker is not None:
+            reason = f"{str(blocker)!r} is a file, not a directory"
+        elif isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        else:
+            reason = str(exc).strip().splitlines()[0]
+        raise typer.BadParameter(
+            f"cannot write {str(path)!r}: {reason}.", param_hint=option
+        ) from None
 
 
 def _fail(message: str) -> None:
@@ -333,7 +364,9 @@ def clean(
         result = cleaner.fit_transform(frame, target=target, loss=_loss(loss))
     _write_frame(result.data, output, fmt)
     if plan is not None:
-        cleaner.save(plan)
+        with _writing(plan, "'--plan'"):
+            plan.parent.mkdir(parents=True, exist_ok=True)
+            cleaner.save(plan)
     _write_reports(result.report, html, json, out)
     out.changes(result.report, f"nanclean clean · {data.name}")
     out.result(
@@ -428,15 +461,17 @@ def schema(
     with out.progress(f"Fitting {data.name}", data):
         cleaner = Cleaner(_config(config)).fit(frame, target=target, loss=_loss(loss))
     contract = cleaner.schema
-    path = save_schema(contract, output)
-    if path.suffix != ".json":
-        header = (
-            f"# The contract of cleaned {data.name}, written by `nanclean schema`.\n"
-            "# Load it with plain pandera after `import nanclean.schema` (which\n"
-            "# registers the nanclean_finite / nanclean_in_range checks):\n"
-            "#   pandera.polars.DataFrameSchema.from_yaml(path)\n"
-        )
-        path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with _writing(output, "'--output'"):
+        path = save_schema(contract, output)
+        if path.suffix != ".json":
+            header = (
+                f"# The contract of cleaned {data.name}, written by `nanclean schema`.\n"
+                "# Load it with plain pandera after `import nanclean.schema` (which\n"
+                "# registers the nanclean_finite / nanclean_in_range checks):\n"
+                "#   pandera.polars.DataFrameSchema.from_yaml(path)\n"
+            )
+            text = path.read_text(encoding="utf-8")
+            path.write_text(header + text, encoding="utf-8")
     n = len(contract.columns)
     out.result(
         f"Wrote {path}: {n} column{'s' if n != 1 else ''}"
@@ -527,6 +562,11 @@ def demo(
     import nanclean as nc
 
     out = _Out(None, quiet)
+    if out_dir.exists() and not out_dir.is_dir():  # before minutes of work
+        raise typer.BadParameter(
+            f"{str(out_dir)!r} is a file; --out takes a directory.",
+            param_hint="'--out'",
+        )
     where = _sample_data(data_dir)
     ecommerce = where / "ecommerce.csv"
     config = where / "ecommerce.toml"
@@ -536,10 +576,11 @@ def demo(
     out.findings(report, f"nanclean scan · {ecommerce.name}")
     out.step("2. Clean it: repair by the config's policy, audit every cell")
     result = nc.clean(ecommerce, config=cfg)
-    out_dir.mkdir(parents=True, exist_ok=True)
     html, js = out_dir / "audit.html", out_dir / "audit.json"
-    result.report.to_html(html)
-    result.report.to_json(js)
+    with _writing(out_dir, "'--out'"):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        result.report.to_html(html)
+        result.report.to_json(js)
     out.changes(result.report, f"nanclean clean · {ecommerce.name}")
     out.result(f"Wrote {html} and {js}. Open {html} in a browser.")
     sensors, sensors_cfg = where / "sensors.parquet", where / "sensors.toml"
@@ -651,30 +692,35 @@ def _output_format(path: Path) -> str:
 
 
 def _write_frame(df: Any, path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt in ("csv", "tsv"):
-        df.write_csv(path, separator="\t" if fmt == "tsv" else ",")
-    elif fmt == "parquet":
-        df.write_parquet(path)
-    elif fmt == "ipc":
-        df.write_ipc(path)
-    elif fmt == "ndjson":
-        df.write_ndjson(path)
-    else:
-        df.write_json(path)
+    with _writing(path, "'--output'"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():  # polars would write "into" it, or fail deep inside
+            raise IsADirectoryError(21, "it is a directory", str(path))
+        if fmt in ("csv", "tsv"):
+            df.write_csv(path, separator="\t" if fmt == "tsv" else ",")
+        elif fmt == "parquet":
+            df.write_parquet(path)
+        elif fmt == "ipc":
+            df.write_ipc(path)
+        elif fmt == "ndjson":
+            df.write_ndjson(path)
+        else:
+            df.write_json(path)
 
 
 def _write_reports(report: Any, html: Path | None, json: str | None, out: _Out) -> None:
     if html is not None:
-        html.parent.mkdir(parents=True, exist_ok=True)
-        report.to_html(html)
+        with _writing(html, "'--html'"):
+            html.parent.mkdir(parents=True, exist_ok=True)
+            report.to_html(html)
     if json == "-":
         sys.stdout.write(report.to_json() + "\n")
         sys.stdout.flush()
     elif json is not None:
         path = Path(json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        report.to_json(path)
+        with _writing(path, "'--json'"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            report.to_json(path)
 
 
 def _failing(report: Any, fail_on: FailOn) -> list[Any]:

@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -104,7 +105,14 @@ from typing import Any
 
 from nanclean.errors import ConfigError, closest
 
-__all__ = ["CHOICES", "CleanConfig", "ColumnPolicy", "as_config", "unmatched_columns"]
+__all__ = [
+    "CHOICES",
+    "CleanConfig",
+    "ColumnPolicy",
+    "as_config",
+    "is_finite_number",
+    "unmatched_columns",
+]
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "impute": ("median", "mean", "constant", "most_frequent", "drop_row", "error"),
@@ -211,7 +219,14 @@ class CleanConfig(ColumnPolicy):
             raise ConfigError(
                 f"A config must be a mapping of settings; got {type(data).__name__}."
             )
-        data = dict(data.get("nanclean", data)) if "nanclean" in data else dict(data)
+        if "nanclean" in data:
+            if not isinstance(data["nanclean"], dict):
+                raise ConfigError(
+                    "Config key 'nanclean' must be a table of settings; got "
+                    f"{data['nanclean']!r:.80} ({type(data['nanclean']).__name__})."
+                )
+            data = data["nanclean"]
+        data = dict(data)
         names = [f.name for f in dataclasses.fields(cls)]
         for key in data:
             if key not in names:
@@ -232,8 +247,8 @@ class CleanConfig(ColumnPolicy):
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"Config file {str(p)!r} does not exist. Check the path.")
-        text = p.read_text(encoding="utf-8")
         try:
+            text = p.read_text(encoding="utf-8")
             if p.suffix.lower() == ".toml":
                 import tomllib
 
@@ -256,11 +271,28 @@ class CleanConfig(ColumnPolicy):
                 )
         except ConfigError:
             raise
-        except Exception as exc:  # tomllib / yaml parse errors
+        except UnicodeDecodeError as exc:
             raise ConfigError(
-                f"Could not parse config file {str(p)!r}: {exc}"
+                f"Config file {str(p)!r} is not UTF-8 text (byte {exc.start}); is it "
+                "a TOML or YAML file?"
+            ) from exc
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot read config file {str(p)!r}: {exc.strerror or exc}."
+            ) from exc
+        except RecursionError:
+            raise ConfigError(
+                f"Config file {str(p)!r} is nested too deeply to be a nanclean config."
             ) from None
-        return cls.from_dict(data)
+        except Exception as exc:  # tomllib / yaml parse errors
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise ConfigError(
+                f"Could not parse config file {str(p)!r}: {first}"
+            ) from exc
+        try:
+            return cls.from_dict(data)
+        except ConfigError as exc:
+            raise ConfigError(f"In config file {str(p)!r}: {exc}") from exc
 
     def replace(self, **changes: Any) -> CleanConfig:
         """A copy with some fields changed (validated again)."""
@@ -328,6 +360,19 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def is_finite_number(value: Any) -> bool:
+    """An int or float (not a bool) that float64 holds as a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float64
+        return False
+
+
+_LISTS_OF_NAMES = ("log_inputs", "sqrt_inputs", "reciprocal_inputs")
+
+
 def _check_value(key: str, value: Any, where: str = "") -> None:
     if key in CHOICES:
         if value is None and key in ("pos_inf", "neg_inf"):
@@ -346,27 +391,37 @@ def _check_value(key: str, value: Any, where: str = "") -> None:
                 "null" if t is type(None) else t.__name__ for t in types
             )
             raise ConfigError(
-                f"Config key '{where}{key}' must be {expected}; got {value!r} "
+                f"Config key '{where}{key}' must be {expected}; got {value!r:.80} "
                 f"({type(value).__name__})."
             )
+        checked: Any = value
+        if float in types and checked is not None and not is_finite_number(checked):
+            raise ConfigError(
+                f"Config key '{where}{key}' must be a finite number; got {value!r}."
+            )
+        if key in _LISTS_OF_NAMES and not all(isinstance(v, str) for v in checked):
+            raise ConfigError(
+                f"Config key '{where}{key}' must be a list of column names (strings); "
+                f"got {list(checked)!r:.80}."
+            )
+        if key == "label_map":
+            for k, v in checked.items():
+                if not isinstance(k, str) and not is_finite_number(k):
+                    raise ConfigError(
+                        f"Config key '{where}label_map' maps labels (numbers or "
+                        f"strings); got the key {k!r:.80} ({type(k).__name__})."
+                    )
+                if not is_finite_number(v):
+                    raise ConfigError(
+                        f"Config key 'label_map.{k}' must map to a finite number (the "
+                        f"new label); got {v!r:.80} ({type(v).__name__})."
+                    )
 
 
 def _validate(cfg: CleanConfig) -> None:
     for f in dataclasses.fields(cfg):
         _check_value(f.name, getattr(cfg, f.name))
-    if cfg.outlier_threshold is not None and cfg.outlier_threshold <= 0:
-        raise ConfigError(
-            f"Config key 'outlier_threshold' must be > 0; got {cfg.outlier_threshold!r}."
-        )
-    if (
-        cfg.outliers == "quantile"
-        and cfg.outlier_threshold is not None
-        and not (0 < cfg.outlier_threshold < 0.5)
-    ):
-        raise ConfigError(
-            "With outliers='quantile', 'outlier_threshold' is the tail probability q "
-            f"and must be in (0, 0.5); got {cfg.outlier_threshold!r}."
-        )
+    _check_threshold(cfg, "")
     if not 0 <= cfg.max_row_loss <= 1:  # NaN fails both comparisons
         raise ConfigError(
             "Config key 'max_row_loss' must be a share of rows in [0, 1]; got "
@@ -380,6 +435,13 @@ def _validate(cfg: CleanConfig) -> None:
         raise ConfigError(
             f"Config key 'sample_size' must be >= 1000; got {cfg.sample_size!r}."
         )
+    for mapping in ("ratios", "columns"):
+        bad = [k for k in getattr(cfg, mapping) if not isinstance(k, str)]
+        if bad:
+            raise ConfigError(
+                f"Config key '{mapping}' must be keyed by column names (strings); got "
+                f"{bad[0]!r:.80} ({type(bad[0]).__name__})."
+            )
     for name, pair in cfg.ratios.items():
         if (
             not isinstance(pair, list | tuple)
@@ -389,6 +451,12 @@ def _validate(cfg: CleanConfig) -> None:
             raise ConfigError(
                 f"Config key 'ratios.{name}' must be [numerator, denominator] column "
                 f"names; got {pair!r}."
+            )
+        if name in pair or not name or "\x00" in name:
+            raise ConfigError(
+                f"Config key 'ratios.{name}' names the derived column {name!r}, which "
+                "must be a new, non-empty name without NUL characters, not one of its "
+                "own inputs. Fix: rename the ratio."
             )
     for pattern, override in cfg.columns.items():
         if not isinstance(override, dict):
@@ -404,3 +472,18 @@ def _validate(cfg: CleanConfig) -> None:
                     f"{', '.join(COLUMN_FIELDS)}."
                 )
             _check_value(key, value, where=f"columns.{pattern}.")
+        values = {name: getattr(cfg, name) for name in COLUMN_FIELDS}
+        _check_threshold(ColumnPolicy(**{**values, **override}), f"columns.{pattern}.")
+
+
+def _check_threshold(policy: ColumnPolicy, where: str) -> None:
+    k = policy.outlier_threshold
+    if k is not None and not k > 0:  # `not >` also refuses NaN
+        raise ConfigError(
+            f"Config key '{where}outlier_threshold' must be > 0; got {k!r}."
+        )
+    if policy.outliers == "quantile" and k is not None and not (0 < k < 0.5):
+        raise ConfigError(
+            f"With outliers='quantile', '{where}outlier_threshold' is the tail "
+            f"probability q and must be in (0, 0.5); got {k!r}."
+        )

@@ -21,6 +21,7 @@ from nanclean.errors import (
     ColumnError,
     EmptyInputError,
     InputError,
+    NancleanError,
     UnreadableFileError,
     format_rows,
 )
@@ -115,13 +116,22 @@ def read(
     """
     if isinstance(data, Frame):  # already read (e.g. by the CLI, with format=)
         return data
-    kind, lazy, labels, index, source = _to_lazy(data, columns, format)
-    names = lazy.collect_schema().names()
-    _check_names(names)
+    source = _describe(data)
+    try:
+        kind, lazy, labels, index, source = _to_lazy(data, columns, format)
+        names = lazy.collect_schema().names()
+    except (NancleanError, MemoryError):
+        raise
+    except Exception as exc:  # the user's query, or a converter, failed
+        raise _unreadable(source, exc) from exc
+    _check_names(names, source)
     lazy = lazy.with_row_index(ROW_ID)
     n_rows = int(collect(lazy.select(pl.len()), source).item())
+    shape = getattr(data, "shape", None)
+    if not names and isinstance(shape, tuple) and shape and shape[0]:
+        n_rows = int(shape[0])  # a frame without columns still has its rows
     if n_rows == 0 or not names:
-        what = "no rows" if n_rows == 0 else "no columns"
+        what = "no rows" if n_rows == 0 else f"{n_rows} rows and no columns"
         raise EmptyInputError(
             f"The input ({source}) has {what}: there is nothing to scan or clean. "
             "Pass a frame with at least one row and one numeric column."
@@ -159,12 +169,35 @@ def collect(
     """
     try:
         return lazy.collect(engine="streaming" if streaming else "in-memory")
-    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        raise UnreadableFileError(
-            f"Could not read {source}: {first}. Check that the file is complete and "
-            "in the format its extension says, or pass format=... explicitly."
-        ) from None
+    except (NancleanError, MemoryError):
+        raise
+    except (Exception, pl.exceptions.PanicException) as exc:
+        # the user's lazy query (a UDF, a cast, a file gone since scan_csv) runs here
+        raise _unreadable(source, exc) from exc
+
+
+def _unreadable(source: str, exc: BaseException) -> InputError:
+    """The error for an input that fails to read or compute, naming both."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else repr(exc)
+    cls = UnreadableFileError if source.startswith("file") else InputError
+    fix = (
+        "Check that the file is complete and in the format its extension says, or "
+        "pass format=... explicitly."
+        if cls is UnreadableFileError
+        else "Check that the input computes on its own (e.g. lazy.collect()) and fix "
+        "the failing step first."
+    )
+    return cls(f"Could not read {source}: {type(exc).__name__}: {first}. {fix}")
+
+
+def _describe(data: Any) -> str:
+    """A short name of the input for messages, before it is read."""
+    if isinstance(data, str | os.PathLike):
+        return f"file {str(data)!r}"
+    name = type(data).__name__
+    module = type(data).__module__.split(".")[0]
+    return f"{module} {name}" if module in ("polars", "pandas", "pyarrow") else name
 
 
 # --- the converters ---------------------------------------------------------
@@ -181,6 +214,12 @@ def _to_lazy(
         lazy, source = _scan_file(Path(data), format)
         return InputKind.FILE, lazy, RowLabels(), None, source
     module = type(data).__module__.split(".")[0]
+    if type(data).__name__ == "Series" and module in ("pandas", "polars"):
+        raise InputError(
+            f"A {module} Series is one column; nanclean reads a table, whose column "
+            "names it reports and whose target it checks. Fix: pass "
+            "series.to_frame() (a DataFrame with the series as its one column)."
+        )
     if module == "pandas":
         return _from_pandas(data)
     if module == "numpy" and isinstance(data, np.ndarray):
@@ -195,10 +234,11 @@ def _to_lazy(
         names = getattr(data, "column_names", None)
         if isinstance(names, list):
             _check_unique([str(n) for n in names])
+            _check_names([str(n) for n in names], "the pyarrow Table")
         try:
             df = pl.from_arrow(data)
         except Exception as exc:  # pyarrow raises many types
-            raise InputError(f"Could not convert the pyarrow input: {exc}") from None
+            raise InputError(f"Could not convert the pyarrow input: {exc}") from exc
         if not isinstance(df, pl.DataFrame):
             raise InputError(
                 "A pyarrow Array is one column; pass a pyarrow Table instead."
@@ -211,11 +251,27 @@ def _to_lazy(
     )
 
 
-def _check_names(names: list[str]) -> None:
+def _check_names(names: list[str], source: str = "the input") -> None:
+    """Names nanclean can speak of: non-empty, no NUL, and not its own row id."""
     if ROW_ID in names:
         raise ColumnError(
-            f"Column {ROW_ID!r} is reserved by nanclean for the original row id. "
-            "Rename it."
+            f"Column {ROW_ID!r} of {source} is reserved by nanclean for the original "
+            "row id. Rename it."
+        )
+    nul = [n for n in names if "\x00" in n]
+    if nul:
+        raise ColumnError(
+            f"Column {nul[0]!r:.60} of {source} has a NUL character (\\x00) in its name, which polars "
+            "cannot hand back to pandas or Arrow (and nanclean keeps for its working "
+            "columns). Fix: rename it."
+        )
+    empty = [i for i, n in enumerate(names) if n == ""]
+    if empty:
+        raise ColumnError(
+            f"Column {empty[0]} (counting from 0) of {source} has an empty name ''. "
+            "nanclean names "
+            "every column it repairs in its report, so each needs a name. Fix: "
+            "rename it, e.g. df.rename(columns={'': 'x'}) in pandas."
         )
 
 
@@ -267,7 +323,7 @@ def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
         raise UnreadableFileError(
             f"Could not read {str(path)!r} as {fmt}: {first}. Check that the file is "
             "complete and in that format, or pass format=... explicitly."
-        ) from None
+        ) from exc
     return lazy, source
 
 
@@ -284,6 +340,8 @@ def _from_numpy(array: np.ndarray, columns: list[str] | None) -> pl.LazyFrame:
             "columns. Pass one name per column."
         )
     _check_unique(names)
+    _check_names(names, "the numpy array")
+    _refuse_dtype(array.dtype, "The numpy array", ": array.astype('float64')")
     if array.dtype.kind in "fiub":
         return pl.from_numpy(array, schema=names, orient="row").lazy()
     return pl.DataFrame(
@@ -302,16 +360,31 @@ def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]
             "df.columns = df.columns.astype(str)."
         )
     _check_unique(list(df.columns))
+    _check_names(list(df.columns), "the pandas DataFrame")
     index = df.index
     default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
     labels = RowLabels() if default else RowLabels(np.asarray(index, dtype=object))
     series = []
     for name in df.columns:
         col = df[name]
+        if isinstance(col.dtype, pd.SparseDtype):  # lossless: densify a copy
+            col = col.sparse.to_dense()
+        _refuse_dtype(
+            col.dtype,
+            f"Column {name!r}",
+            f": df[{name!r}] = df[{name!r}].astype('float64')",
+        )
         if col.dtype == object:
             series.append(_object_to_strings(col.to_numpy(), name))
-        else:
+            continue
+        try:
             series.append(pl.from_pandas(col, nan_to_null=False).alias(name))
+        except Exception as exc:  # pyarrow raises many types
+            raise InputError(
+                f"Column {name!r} ({col.dtype}) of the pandas DataFrame cannot be "
+                f"converted: {type(exc).__name__}: {str(exc).strip()[:200]}. Fix: "
+                "convert it to a numeric, string or boolean dtype first."
+            ) from exc
     lazy = pl.DataFrame(series).lazy()
     return (
         InputKind.PANDAS,
@@ -320,6 +393,21 @@ def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]
         (None if default else index),
         ("pandas DataFrame"),
     )
+
+
+def _refuse_dtype(dtype: Any, what: str, fix: str) -> None:
+    """complex and extended-precision floats have no polars (nor training) dtype."""
+    kind = getattr(dtype, "kind", "")
+    if kind == "c":
+        raise InputError(
+            f"{what} has complex dtype {dtype}, which a model cannot train on. Fix: "
+            "split it into its real and imaginary parts (.real, .imag) first."
+        )
+    if kind == "f" and getattr(dtype, "itemsize", 8) > 8:
+        raise InputError(
+            f"{what} has dtype {dtype} (extended precision), which nanclean does not "
+            f"support. Fix: cast it to float64{fix}."
+        )
 
 
 def _object_to_strings(values: np.ndarray, name: str) -> pl.Series:

@@ -397,15 +397,16 @@ def apply_plan(
     for c in _output_order(plan):
         ordered += outputs.get(c, [])
     ordered += target_exprs
+    tag = _free_prefix([ROW_ID, *plan.output_columns])
     query = lazy.select(
         pl.col(ROW_ID),
         *ordered,
-        *(m.expr.alias(f"\x00{i}") for i, m in enumerate(masks)),
+        *(m.expr.alias(f"{tag}{i}") for i, m in enumerate(masks)),
     )
     full = collect(query, source, streaming=True)  # columns come in chunks
     # mask → row ids, in parallel over the in-memory boolean columns
     ids_frame = full.select(
-        pl.col(ROW_ID).filter(pl.col(f"\x00{i}")).implode().alias(str(i))
+        pl.col(ROW_ID).filter(pl.col(f"{tag}{i}")).implode().alias(str(i))
         for i in range(len(masks))
     )
     ids = [
@@ -471,6 +472,16 @@ def apply_plan(
         out = out.filter(pl.Series(kept))
         keep = keep[kept]
     return Applied(out, keep, actions, findings)
+
+
+def _free_prefix(names: list[str]) -> str:
+    """A prefix no name starts with, for the pass's mask columns: a column can
+    never be overwritten by one. The edge refuses input names with a NUL, so it
+    is ``"\\x00"`` unless a config-derived name (a ratio) took it."""
+    prefix = "\x00"
+    while any(n.startswith(prefix) for n in names):
+        prefix += "\x00"
+    return prefix
 
 
 def _output_order(plan: Plan) -> list[str]:

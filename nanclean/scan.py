@@ -121,8 +121,9 @@ def run_scan(
 ) -> ScanState:
     started = time.perf_counter()
     target = target if target is not None else cfg.target
+    check_target(target, frame.columns)
     loss = loss or cfg.loss
-    if loss not in labels.DOMAINS:
+    if not isinstance(loss, str) or loss not in labels.DOMAINS:
         raise ConfigError(
             f"loss must be one of {', '.join(map(repr, labels.DOMAINS))}; got {loss!r}."
             f"{closest(str(loss), list(labels.DOMAINS))}"
@@ -204,6 +205,18 @@ def run_scan(
     )
     report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
     return ScanState(frame, cols, profiles, cfg, loss, findings, report, rows)
+
+
+def check_target(target: Any, columns: list[str]) -> None:
+    """``target`` is None or a column name (a numpy array's are x0, x1, …)."""
+    if target is None or isinstance(target, str):
+        return
+    raise ConfigError(
+        f"target must be the name of one column (a string); got {target!r:.80} "
+        f"({type(target).__name__}). The input's columns: "
+        f"{format_rows(columns, first=8)}. Fix: pass one of them, e.g. "
+        f"target={columns[-1]!r}."
+    )
 
 
 def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:

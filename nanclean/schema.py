@@ -72,12 +72,15 @@ def schema_from_plan(plan: Plan) -> pa.DataFrameSchema:
             if cp.outlier_action == "clip" and cp.outlier_low is not None:
                 # the clip bounds, scaled; float32 rounding can move them by an ulp
                 assert cp.outlier_high is not None
-                a = cp.scale_number(cp.outlier_low)
-                b = cp.scale_number(cp.outlier_high)
+                ends = [cp.outlier_low, cp.outlier_high]
+                if cp.fill is not None and cp.impute not in ("drop_row", "error"):
+                    ends.append(cp.fill)  # a constant fill may lie outside them
+                scaled = [cp.scale_number(v) for v in ends]
+                a, b = min(scaled), max(scaled)
                 slack = 1e-6 * max(abs(a), abs(b), 1.0)
                 # the dtype guard clips after scaling: clamp both bounds into its range
-                low = float(np.clip(min(a, b) - slack, -dmax, dmax))
-                high = float(np.clip(max(a, b) + slack, -dmax, dmax))
+                low = float(np.clip(a - slack, -dmax, dmax))
+                high = float(np.clip(b + slack, -dmax, dmax))
         columns[name] = pa.Column(
             store,
             nullable=False,
@@ -151,6 +154,10 @@ def save_schema(schema: pa.DataFrameSchema, path: str | os.PathLike[str]) -> Pat
 
 def load_schema(path: str | os.PathLike[str]) -> pa.DataFrameSchema:
     """Read a schema saved by :func:`save_schema` (nanclean's checks registered)."""
+    if not isinstance(path, str | os.PathLike):
+        raise ConfigError(
+            f"load_schema takes the path of a schema file; got {type(path).__name__}."
+        )
     p = Path(path)
     if not p.is_file():
         raise UnreadableFileError(

@@ -65,8 +65,12 @@ def test_frame_with_columns_but_no_rows():
 
 
 def test_frame_with_rows_but_no_columns():
-    with pytest.raises(EmptyInputError, match=r"numpy array \(3, 0\)\) has no columns"):
+    with pytest.raises(
+        EmptyInputError, match=r"numpy array \(3, 0\)\) has 3 rows and no columns"
+    ):
         nc.scan(np.zeros((3, 0)))
+    with pytest.raises(EmptyInputError, match=r"has 5 rows and no columns"):
+        nc.scan(pd.DataFrame(index=range(5)))
 
 
 def test_no_numeric_columns():
@@ -125,7 +129,9 @@ def test_non_string_column_names_pandas(columns, shown):
 
 def test_reserved_column_name():
     df = pl.DataFrame({"a": [1.0], "__nanclean_row__": [0]})
-    with pytest.raises(ColumnError, match=r"'__nanclean_row__' is reserved.*Rename"):
+    with pytest.raises(
+        ColumnError, match=r"'__nanclean_row__' of .* is reserved.*Rename"
+    ):
         nc.scan(df)
 
 

@@ -11,6 +11,7 @@ categorical, boolean, datetime) is reported and left out of the numeric scan.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ import polars as pl
 
 from nanclean.errors import (
     ColumnError,
+    ConfigError,
     InputError,
     NoNumericColumnsError,
     format_rows,
@@ -164,7 +166,7 @@ def target_expr(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> p
     y = pl.col(target)
     if label_map:
         if _is_numeric(dtype) or dtype == pl.Boolean:
-            old = [float(k) for k in label_map]
+            old = [_label_number(target, dtype, k) for k in label_map]
             y = y.cast(pl.Float64).replace(old, [float(v) for v in label_map.values()])
         else:
             y = y.cast(pl.String).replace(
@@ -196,6 +198,19 @@ def mapped_mask(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> p
     return (
         pl.col(target).cast(pl.String).is_in([str(k) for k in changed]).fill_null(False)
     )
+def _label_number(target: str, dtype: pl.DataType, key: Any) -> float:
+    """A label_map key as the number it maps on a numeric target."""
+    try:
+        value = float(key)
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConfigError(
+            f"Config key 'label_map' maps the label {key!r}, but target {target!r} "
+            f"holds numbers ({dtype}): no label can be {key!r}. Fix: key label_map "
+            "by the target's numeric values, e.g. {1: 0, 2: 1}."
+        )
+    return value
 
 
 def _coerce_strings(
