@@ -198,6 +198,8 @@ def mapped_mask(target: str, dtype: pl.DataType, label_map: dict[Any, Any]) -> p
     return (
         pl.col(target).cast(pl.String).is_in([str(k) for k in changed]).fill_null(False)
     )
+
+
 def _label_number(target: str, dtype: pl.DataType, key: Any) -> float:
     """A label_map key as the number it maps on a numeric target."""
     try:
