@@ -46,7 +46,7 @@ import math
 import os
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -562,11 +562,10 @@ class NanGuard:
             items = list(self.model.named_parameters()) + [
                 (n, t) for n, t in self.model.named_buffers() if t.is_floating_point()
             ]
-        for name, tensor in items:
-            finite = torch.isfinite(tensor)
-            if not bool(finite.all()):
+        for name, value in items:
+            if not bool(torch.isfinite(value).all()):
                 bad.append(name)
-                stats[name] = _tensor_stats(tensor)
+                stats[name] = _tensor_stats(value)
         stat_names = {f"{m}.{b}" for m, b, _ in self._stats_buffers}
         first = next((n for n in bad if n in stat_names), bad[0] if bad else "?")
         is_buffer = first in dict(self.model.named_buffers())
