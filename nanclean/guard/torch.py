@@ -104,6 +104,7 @@ class _Step:
     backward: list[_Record] = field(default_factory=list)
     checked_loss: bool = False
     skip: bool = False
+    reported: bool = False
 
 
 class NanGuard:
@@ -356,32 +357,34 @@ class NanGuard:
         loss_value, grad_norm = values[0], values[1]
         self._history.append((self.step, loss_value, grad_norm))
         ok = not now.skip
-        if ok and not now.checked_loss and not math.isfinite(loss_value):
-            ok = self._report(self._loss_incident(None, loss_value))
-        elif ok and peaks:
-            first_bad = next(
-                (
-                    i
-                    for i, v in enumerate(values[-len(peaks) :])
-                    if not math.isfinite(v)
-                ),
-                None,
-            )
-            if first_bad is not None and not self._scaler_overflow(loss_value):
-                ok = self._report(self._gradient_incident(now.backward, first_bad))
-        if (
-            ok
-            and not math.isfinite(grad_norm)
-            and not self._scaler_overflow(loss_value)
-        ):
-            ok = self._report(self._parameter_gradient_incident(grads, grad_norm))
-        if ok and self._stats_buffers and not math.isfinite(values[2]):
-            ok = self._report(self._state_incident(only_stats=True))
+        if not now.reported:  # else check() reported this step already
+            incident = self._backward_incident(values, grads, now.checked_loss)
+            if incident is not None:
+                ok = self._report(incident)
         if not ok and self.on_nan == "skip" and self.scaler is None:
             for p in self.model.parameters():
                 p.grad = None
         now.forward, now.backward = [], []
         return ok
+
+    def _backward_incident(
+        self, values: list[float], grads: list[torch.Tensor], checked_loss: bool
+    ) -> Incident | None:
+        """The first thing non-finite after backward (values: loss, norm, ...)."""
+        now = self._now
+        loss_value, grad_norm = values[0], values[1]
+        if not checked_loss and not math.isfinite(loss_value):
+            return self._loss_incident(None, loss_value)
+        peaks = values[len(values) - len(now.backward) :]
+        first_bad = next((i for i, v in enumerate(peaks) if not math.isfinite(v)), None)
+        grads_bad = first_bad is not None or not math.isfinite(grad_norm)
+        if grads_bad and not self._scaler_overflow(loss_value):
+            if first_bad is not None:
+                return self._gradient_incident(now.backward, first_bad)
+            return self._parameter_gradient_incident(grads, grad_norm)
+        if self._stats_buffers and not math.isfinite(values[2]):
+            return self._state_incident(only_stats=True)
+        return None
 
     def end_epoch(self) -> bool:
         """Check every parameter and buffer, then count the next epoch."""
@@ -615,7 +618,7 @@ class NanGuard:
                 else how + " (batch positions: pass rows= to name them)"
             )
         else:
-            incident.how = how
+            incident.how = "not tied to particular rows"
         incident.stats.setdefault("fp16_overflows", dict(self.fp16_overflows))
         incident.stats["scaler_skips"] = self.scaler_skips
         incident.action = self.on_nan
@@ -627,6 +630,7 @@ class NanGuard:
     def _report(self, incident: Incident) -> bool:
         """Act on an incident per ``on_nan``; False means: skip this step."""
         self.incidents.append(incident)
+        self._now.reported = True
         self._now.skip = self.on_nan == "skip"
         if (
             self.on_nan == "skip"
