@@ -315,9 +315,14 @@ def _parameter_gradient(incident: Incident, dtype: str) -> tuple[str, str]:
     )
 
 
+#: Normalization statistics, as torch and keras name them.
+_RUNNING_STATS = ("running_mean", "running_var", "moving_mean", "moving_variance")
+
+
 def _state(incident: Incident, dtype: str) -> tuple[str, str]:
     name = incident.parameter or "?"
-    if incident.kind == "buffer" and name.rpartition(".")[2].startswith("running_"):
+    leaf = name.replace("/", ".").rpartition(".")[2]
+    if incident.kind == "buffer" and leaf in _RUNNING_STATS:
         rows = (
             " The batch that poisoned it had rows far beyond the rest."
             if incident.rows
