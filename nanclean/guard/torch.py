@@ -74,6 +74,7 @@ __all__ = ["MODES", "ON_NAN", "NanGuard"]
 MODES = ("cheap", "full")
 ON_NAN = ("raise", "skip", "warn")
 FP16_MAX = float(torch.finfo(torch.float16).max)
+FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 #: Loss and gradient-norm values kept for the report (T1: how they grew).
 HISTORY = 20
 #: Calls of ``recompute`` allowed when bisecting one batch.
@@ -105,6 +106,8 @@ class _Step:
     checked_loss: bool = False
     skip: bool = False
     reported: bool = False
+    seen: set[int] = field(default_factory=set)  # ids of outputs recorded
+    hooked: set[int] = field(default_factory=set)  # ids of inputs hooked
 
 
 class NanGuard:
@@ -203,6 +206,7 @@ class NanGuard:
         self._history: deque[tuple[int, float, float]] = deque(maxlen=HISTORY)
         self._names = {m: n or type(model).__name__ for n, m in model.named_modules()}
         self._stats_buffers = _running_stats(model)
+        self._params = list(model.parameters())
         self._handles: list[Any] = []
         self._deferred = False  # after_backward reads the loss (one sync a step)
         self._paused = False
@@ -254,15 +258,20 @@ class NanGuard:
         if not self._recording():
             return
         out = _first_tensor(output)
-        if out is None:
+        now = self._now
+        # a container passes its last child's output on: that child is named
+        if out is None or id(out) in now.seen:
             return
+        now.seen.add(id(out))
         name = self._names.get(module, type(module).__name__)
         peak = torch.linalg.vector_norm(out.detach(), float("inf"))
-        self._now.forward.append(_Record(name, module, peak, out, tuple(args)))
+        now.forward.append(_Record(name, module, peak, out, tuple(args)))
         if self.mode != "full":
             return
-        for arg in args:
-            if isinstance(arg, torch.Tensor) and arg.requires_grad:
+        for arg in args:  # a child hooked its container's input first: it is named
+            hook = isinstance(arg, torch.Tensor) and arg.requires_grad
+            if hook and id(arg) not in now.hooked:
+                now.hooked.add(id(arg))
                 arg.register_hook(self._grad_recorder(name, module))
 
     def _grad_recorder(
@@ -340,20 +349,24 @@ class NanGuard:
         """
         now = self._now
         self._deferred = True
-        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
-        gnorm = (
-            torch.nn.utils.get_total_norm(grads, 2.0, foreach=True)
-            if grads
-            else torch.zeros(())
-        )
-        parts = [_loss_value(now.loss), gnorm.float().reshape(())]
+        grads = [p.grad for p in self._params if p.grad is not None]
+        # one fused norm per tensor, one stack, one read: the global norm is
+        # summed here in float64 (a float32 sum of squares would overflow first)
+        parts = [_loss_value(now.loss).reshape(1)]
+        if grads:
+            parts += [torch.stack(torch._foreach_norm(grads)).float()]
         if self._stats_buffers:
             bufs = [b for _, _, b in self._stats_buffers]
-            parts.append(
-                torch.nn.utils.get_total_norm(bufs, float("inf"), foreach=True)
-            )
-        peaks = [r.peak for r in now.backward]
-        values = torch.stack([p.to(parts[0].device) for p in parts + peaks]).tolist()
+            parts += [torch.stack(torch._foreach_norm(bufs, float("inf"))).float()]
+        if now.backward:
+            parts += [torch.stack([r.peak for r in now.backward]).float()]
+        read = torch.cat([t.to(parts[0].device) for t in parts]).tolist()
+        n_grads, n_bufs = len(grads), len(self._stats_buffers)
+        grad_norm = _global_norm(read[1 : 1 + n_grads])
+        buf_peak = max(
+            read[1 + n_grads : 1 + n_grads + n_bufs], default=0.0, key=_nan_max
+        )
+        values = [read[0], grad_norm, buf_peak, *read[1 + n_grads + n_bufs :]]
         loss_value, grad_norm = values[0], values[1]
         self._history.append((self.step, loss_value, grad_norm))
         ok = not now.skip
@@ -362,9 +375,10 @@ class NanGuard:
             if incident is not None:
                 ok = self._report(incident)
         if not ok and self.on_nan == "skip" and self.scaler is None:
-            for p in self.model.parameters():
+            for p in self._params:
                 p.grad = None
         now.forward, now.backward = [], []
+        now.seen, now.hooked = set(), set()
         return ok
 
     def _backward_incident(
@@ -382,7 +396,7 @@ class NanGuard:
             if first_bad is not None:
                 return self._gradient_incident(now.backward, first_bad)
             return self._parameter_gradient_incident(grads, grad_norm)
-        if self._stats_buffers and not math.isfinite(values[2]):
+        if not math.isfinite(values[2]):
             return self._state_incident(only_stats=True)
         return None
 
@@ -745,6 +759,19 @@ def _running_stats(model: nn.Module) -> list[tuple[str, str, torch.Tensor]]:
 
 def _aligned(t: torch.Tensor | None, n: int) -> bool:
     return t is not None and n > 0 and t.ndim >= 1 and t.shape[0] == n
+
+
+def _global_norm(norms: list[float]) -> float:
+    """The 2-norm of per-tensor 2-norms; inf beyond float32 (what clipping sees)."""
+    if not all(math.isfinite(n) for n in norms):
+        return math.nan if any(math.isnan(n) for n in norms) else math.inf
+    total = math.sqrt(math.fsum(n * n for n in norms))
+    return total if total <= FLOAT32_MAX else math.inf
+
+
+def _nan_max(value: float) -> float:
+    """Sort key that puts NaN above everything (max() must not skip it)."""
+    return math.inf if math.isnan(value) else value
 
 
 def _aligned_bad_rows(t: torch.Tensor | None, n: int) -> np.ndarray | None:

@@ -7,14 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
+from guard.models import mlp, relative_loss
 
 import nanclean as nc
 from nanclean.errors import NancleanWarning
-
-torch = pytest.importorskip("torch")
-from guard.models import mlp, relative_loss  # noqa: E402
-
-from nanclean.torch import NanGuard  # noqa: E402
+from nanclean.torch import NanGuard
 
 pytestmark = pytest.mark.e2e
 

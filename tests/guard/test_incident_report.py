@@ -9,13 +9,12 @@ import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 import nanclean as nc
+from guard.models import mlp, relative_loss
 from nanclean.errors import NancleanWarning
-
-torch = pytest.importorskip("torch")
-from guard.models import mlp, relative_loss  # noqa: E402
-from nanclean.torch import NanGuard, NonFiniteLossError  # noqa: E402
+from nanclean.torch import NanGuard, NonFiniteLossError
 
 
 def _hostile_frame() -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 import nanclean as nc
 from guard.models import (
@@ -22,10 +23,8 @@ from guard.models import (
 )
 from nanclean.errors import ConfigError, NancleanWarning
 from nanclean.findings import RowLabels
-
-torch = pytest.importorskip("torch")
-from nanclean.handoff.torch import TabularDataset  # noqa: E402
-from nanclean.torch import NanGuard, NonFiniteLossError  # noqa: E402
+from nanclean.handoff.torch import TabularDataset
+from nanclean.torch import NanGuard, NonFiniteLossError
 
 
 def _mse(pred: Any, y: Any) -> Any:
