@@ -44,6 +44,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -655,7 +656,7 @@ class NanGuard:
         self._write()
         if self.on_nan == "raise":
             raise NonFiniteLossError(incident)
-        warnings.warn(incident.message, NancleanWarning, stacklevel=3)
+        warnings.warn(incident.message, NancleanWarning, stacklevel=_caller_level())
         return self.on_nan != "skip"
 
     def _scaler_overflow(self, loss_value: float) -> bool:
@@ -759,6 +760,15 @@ def _running_stats(model: nn.Module) -> list[tuple[str, str, torch.Tensor]]:
 
 def _aligned(t: torch.Tensor | None, n: int) -> bool:
     return t is not None and n > 0 and t.ndim >= 1 and t.shape[0] == n
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside nanclean: the user's line."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
 
 
 def _global_norm(norms: list[float]) -> float:
