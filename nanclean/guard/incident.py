@@ -15,10 +15,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nanclean.errors import InputError, format_rows
+from nanclean.errors import ConfigError, InputError, format_rows
 from nanclean.report.model import json_safe
 
-__all__ = ["INCIDENT_VERSION", "Incident", "Quarantine", "QuarantineEntry"]
+__all__ = [
+    "INCIDENT_VERSION",
+    "Incident",
+    "Quarantine",
+    "QuarantineEntry",
+    "check_option",
+    "write_json",
+]
 
 INCIDENT_VERSION = "1.0"
 
@@ -97,10 +104,7 @@ class Incident:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """Strict JSON (non-finite numbers as ``"nan"`` / ``"inf"``)."""
-        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return write_json(self.to_dict(), path)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Incident:
@@ -167,10 +171,7 @@ class Quarantine:
         )
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return write_json(self.to_dict(), path)
 
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> Quarantine:
@@ -186,6 +187,22 @@ class Quarantine:
 
     def __repr__(self) -> str:
         return f"Quarantine({len(self)} rows: {format_rows(self.rows)})"
+
+
+def write_json(data: Any, path: str | os.PathLike[str] | None = None) -> str:
+    """Strict, indented JSON of ``data``; also written to ``path`` if given."""
+    text = json.dumps(json_safe(data), indent=2, allow_nan=False)
+    if path is not None:
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def check_option(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> None:
+    """Refuse an option value outside ``choices`` (ConfigError naming them)."""
+    if value not in choices:
+        raise ConfigError(
+            f"{owner} {name}={value!r} is not one of {', '.join(map(repr, choices))}."
+        )
 
 
 def _hashable(label: Any) -> Any:

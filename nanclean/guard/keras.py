@@ -45,7 +45,7 @@ from nanclean.errors import (
     NonFiniteLossError,
 )
 from nanclean.guard.diagnose import RowSource, diagnose
-from nanclean.guard.incident import Incident, Quarantine
+from nanclean.guard.incident import Incident, Quarantine, check_option, write_json
 from nanclean.handoff.keras import TabularPyDataset
 
 try:
@@ -98,11 +98,7 @@ class NanGuardCallback(keras.callbacks.Callback):  # type: ignore[misc]
                 "NanGuardCallback needs the nanclean PyDataset passed to fit "
                 f"(result.to_keras()); received {type(dataset).__name__!r}."
             )
-        if on_nan not in ON_NAN:
-            raise ConfigError(
-                f"NanGuardCallback on_nan={on_nan!r} is not one of "
-                f"{', '.join(map(repr, ON_NAN))}."
-            )
+        check_option("NanGuardCallback", "on_nan", on_nan, ON_NAN)
         self.dataset = dataset
         self.rows_source = RowSource.of(dataset)
         self.on_nan = on_nan
@@ -220,18 +216,8 @@ class NanGuardCallback(keras.callbacks.Callback):  # type: ignore[misc]
         ):
             self.quarantine.add(incident.rows, incident)
         if self.incident_path is not None:
-            import json
-
-            from nanclean.report.model import json_safe
-
-            self.incident_path.write_text(
-                json.dumps(
-                    json_safe({"incidents": [i.to_dict() for i in self.incidents]}),
-                    indent=2,
-                )
-                + "\n",
-                encoding="utf-8",
-            )
+            incidents = [i.to_dict() for i in self.incidents]
+            write_json({"version": "1.0", "incidents": incidents}, self.incident_path)
         if self.quarantine_path is not None:
             self.quarantine.to_json(self.quarantine_path)
         if self.on_nan == "raise":

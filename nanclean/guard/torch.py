@@ -41,7 +41,6 @@ the diagnosis (rows, statistics, names) is computed only after a failure.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -62,7 +61,7 @@ from nanclean.errors import (
 )
 from nanclean.guard.bisect import search
 from nanclean.guard.diagnose import RowSource, diagnose
-from nanclean.guard.incident import Incident, Quarantine
+from nanclean.guard.incident import Incident, Quarantine, check_option, write_json
 
 try:
     import torch
@@ -182,12 +181,8 @@ class NanGuard:
             raise ConfigError(
                 f"NanGuard needs a torch.nn.Module; received {type(model).__name__!r}."
             )
-        for name, value, choices in (("mode", mode, MODES), ("on_nan", on_nan, ON_NAN)):
-            if value not in choices:
-                raise ConfigError(
-                    f"NanGuard {name}={value!r} is not one of "
-                    f"{', '.join(map(repr, choices))}."
-                )
+        check_option("NanGuard", "mode", mode, MODES)
+        check_option("NanGuard", "on_nan", on_nan, ON_NAN)
         self.model = model
         self.rows_source = RowSource.of(dataset)
         self.mode = mode
@@ -705,12 +700,7 @@ class NanGuard:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """Every incident, the quarantine and the counters, as strict JSON."""
-        from nanclean.report.model import json_safe
-
-        text = json.dumps(json_safe(self.to_dict()), indent=2, allow_nan=False)
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return write_json(self.to_dict(), path)
 
     def _write(self) -> None:
         if self.incident_path is not None and self.incidents:
