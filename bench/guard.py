@@ -147,7 +147,8 @@ def section_lines(result: dict[str, Any]) -> list[str]:
         "",
         f"Per training step of an MLP ({FEATURES} → {HIDDEN} → {HIDDEN} → 1, ReLU, "
         f"Adam), batches of {BATCH} on the CPU (torch {result['torch']}, "
-        f"{result['threads']} threads), {result['steps']} timed steps of each method "
+        f"{result['threads']} thread: on this shared 2-core machine more threads "
+        f"measure the neighbours), {result['steps']} timed steps of each method "
         f"after one warm-up chunk: {result['rounds']} rounds of {CHUNK} steps of each, "
         "interleaved. The step is forward, loss, `check`, backward, `after_backward`, "
         f"`optimizer.step()`. Load average after the run: {load}. Written by "
@@ -165,12 +166,15 @@ def section_lines(result: dict[str, Any]) -> list[str]:
     cheap = result["methods"]["cheap"]["ratio_paired"]
     lines += [
         "",
-        f"The cheap mode (target ≤ 1.05×) measured {cheap:.3f}× here: per step it "
-        "stacks the loss, the global gradient norm (`get_total_norm`, fused "
-        "`foreach` kernels) and the normalization statistics into one tensor and "
-        "reads it once; the culprit rows, names and statistics are computed only "
-        "after a failure. The full mode adds a forward hook per module and a "
-        "tensor hook per module input, each with one reduction.",
+        f"The cheap mode (target ≤ 1.05×) measured {cheap:.3f}× here (paired "
+        "median): per step it stacks the loss, one norm per gradient (a fused "
+        "`torch._foreach_norm`) and the normalization statistics into one tensor "
+        "and reads it once; the culprit rows, names and statistics are computed "
+        "only after a failure. The full mode adds a forward hook per module and a "
+        "tensor hook per module input, each with one reduction, and a second read "
+        "per step. The medians are several times the bests: the machine was "
+        "loaded by other jobs (load average above), which is why the ratios are "
+        "taken within each round.",
         "",
     ]
     return lines

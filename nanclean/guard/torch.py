@@ -13,10 +13,10 @@
 
 How it finds things, cheapest first:
 
-- Every step (``mode="cheap"``): the loss, the global gradient norm
-  (``torch.nn.utils.get_total_norm``, fused ``foreach`` kernels) and the
-  largest |value| of the normalization layers' running statistics are stacked
-  into one small tensor and read with ONE host synchronization, in
+- Every step (``mode="cheap"``): the loss, one norm per gradient (a fused
+  ``torch._foreach_norm``; the global norm is summed on the host in float64)
+  and the largest |value| of the normalization layers' running statistics are
+  stacked into one small tensor and read with ONE host synchronization, in
   ``after_backward``. ``check`` reads the loss by itself only until it has
   seen an ``after_backward`` (a loop without one still gets its checks).
 - Rows, per sample: a forward hook on the model keeps its output; on a
@@ -62,6 +62,19 @@ from nanclean.errors import (
 from nanclean.guard.bisect import search
 from nanclean.guard.diagnose import RowSource, diagnose
 from nanclean.guard.incident import Incident, Quarantine, check_option, write_json
+from nanclean.guard.tensors import (
+    bad_rows,
+    bad_rows_if_aligned,
+    batch_row_ids,
+    extreme_rows,
+    first_tensor,
+    global_norm,
+    is_batch_aligned,
+    loss_scalar,
+    nan_max,
+    running_stats,
+    tensor_stats,
+)
 
 try:
     import torch
@@ -74,7 +87,6 @@ __all__ = ["MODES", "ON_NAN", "NanGuard"]
 MODES = ("cheap", "full")
 ON_NAN = ("raise", "skip", "warn")
 FP16_MAX = float(torch.finfo(torch.float16).max)
-FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 #: Loss and gradient-norm values kept for the report (T1: how they grew).
 HISTORY = 20
 #: Calls of ``recompute`` allowed when bisecting one batch.
@@ -201,7 +213,7 @@ class NanGuard:
         self.fp16_overflows: dict[str, float] = {}
         self._history: deque[tuple[int, float, float]] = deque(maxlen=HISTORY)
         self._names = {m: n or type(model).__name__ for n, m in model.named_modules()}
-        self._stats_buffers = _running_stats(model)
+        self._stats_buffers = running_stats(model)
         self._params = list(model.parameters())
         self._handles: list[Any] = []
         self._deferred = False  # after_backward reads the loss (one sync a step)
@@ -241,8 +253,8 @@ class NanGuard:
     def _on_model_output(self, module: nn.Module, args: Any, output: Any) -> None:
         if not self._recording():
             return
-        out = _first_tensor(output)
-        self._now.model_input = _first_tensor(args)
+        out = first_tensor(output)
+        self._now.model_input = first_tensor(args)
         self._now.output = out
         if self._deferred and out is not None and out.requires_grad:
             out.register_hook(self._keep_output_grad)
@@ -253,7 +265,7 @@ class NanGuard:
     def _on_output(self, module: nn.Module, args: Any, output: Any) -> None:
         if not self._recording():
             return
-        out = _first_tensor(output)
+        out = first_tensor(output)
         now = self._now
         # a container passes its last child's output on: that child is named
         if out is None or id(out) in now.seen:
@@ -319,7 +331,7 @@ class NanGuard:
         now = self._now
         now.checked_loss = True
         peaks = [r.peak for r in now.forward]
-        values = torch.stack([_loss_value(now.loss), *peaks]).tolist()
+        values = torch.stack([loss_scalar(now.loss), *peaks]).tolist()
         self._note_fp16(now.forward, values[1:])
         first_bad = next(
             (i for i, v in enumerate(values[1:]) if not math.isfinite(v)), None
@@ -348,7 +360,7 @@ class NanGuard:
         grads = [p.grad for p in self._params if p.grad is not None]
         # one fused norm per tensor, one stack, one read: the global norm is
         # summed here in float64 (a float32 sum of squares would overflow first)
-        parts = [_loss_value(now.loss).reshape(1)]
+        parts = [loss_scalar(now.loss).reshape(1)]
         if grads:
             parts += [torch.stack(torch._foreach_norm(grads)).float()]
         if self._stats_buffers:
@@ -358,9 +370,9 @@ class NanGuard:
             parts += [torch.stack([r.peak for r in now.backward]).float()]
         read = torch.cat([t.to(parts[0].device) for t in parts]).tolist()
         n_grads, n_bufs = len(grads), len(self._stats_buffers)
-        grad_norm = _global_norm(read[1 : 1 + n_grads])
+        grad_norm = global_norm(read[1 : 1 + n_grads])
         buf_peak = max(
-            read[1 + n_grads : 1 + n_grads + n_bufs], default=0.0, key=_nan_max
+            read[1 + n_grads : 1 + n_grads + n_bufs], default=0.0, key=nan_max
         )
         values = [read[0], grad_norm, buf_peak, *read[1 + n_grads + n_bufs :]]
         loss_value, grad_norm = values[0], values[1]
@@ -437,7 +449,7 @@ class NanGuard:
         now = self._now
         n = self._batch_size()
         if now.loss is not None and now.loss.ndim > 0 and now.loss.shape[0] == n:
-            return _bad_rows(now.loss), "their own loss is non-finite"
+            return bad_rows(now.loss), "their own loss is non-finite"
         grad = now.output_grad
         if (
             grad is None
@@ -449,8 +461,8 @@ class NanGuard:
             (grad,) = torch.autograd.grad(
                 loss, now.output, retain_graph=True, allow_unused=True
             )
-        out_bad = _aligned_bad_rows(now.output, n)
-        grad_bad = _aligned_bad_rows(grad, n)
+        out_bad = bad_rows_if_aligned(now.output, n)
+        grad_bad = bad_rows_if_aligned(grad, n)
         if out_bad is not None and 0 < len(out_bad) < n:
             return out_bad, "the model's output is non-finite for them"
         if grad_bad is not None and 0 < len(grad_bad) < n:
@@ -501,8 +513,8 @@ class NanGuard:
         incident = self._base("output", where, module=r.name)
         inputs = [a for a in r.inputs if isinstance(a, torch.Tensor)]
         incident.stats = {
-            "input": [_tensor_stats(a) for a in inputs],
-            "output": _tensor_stats(r.value),
+            "input": [tensor_stats(a) for a in inputs],
+            "output": tensor_stats(r.value),
             "loss": values[0],
             "history": self.history,
         }
@@ -512,7 +524,7 @@ class NanGuard:
             if not math.isfinite(v)
         ]
         n = self._batch_size()
-        positions = _bad_rows(r.value) if _aligned(r.value, n) else None
+        positions = bad_rows(r.value) if is_batch_aligned(r.value, n) else None
         return self._finish(
             incident, positions, "the module's output is non-finite for them"
         )
@@ -525,16 +537,16 @@ class NanGuard:
         incident = self._base("gradient", where, module=r.name)
         forward = next((f for f in self._forward_of(r.module)), None)
         incident.stats = {
-            "gradient": _tensor_stats(r.value),
+            "gradient": tensor_stats(r.value),
             "input": [
-                _tensor_stats(a)
+                tensor_stats(a)
                 for a in (forward.inputs if forward else ())
                 if isinstance(a, torch.Tensor)
             ],
             "history": self.history,
         }
         n = self._batch_size()
-        positions = _bad_rows(r.value) if _aligned(r.value, n) else None
+        positions = bad_rows(r.value) if is_batch_aligned(r.value, n) else None
         return self._finish(incident, positions, "their gradient there is non-finite")
 
     def _forward_of(self, module: nn.Module) -> Iterator[_Record]:
@@ -561,8 +573,10 @@ class NanGuard:
         incident.stats = {"grad_norm": grad_norm, "history": self.history}
         positions = None
         n = self._batch_size()
-        if self._now.output_grad is not None and _aligned(self._now.output_grad, n):
-            out_bad = _bad_rows(self._now.output_grad)
+        if self._now.output_grad is not None and is_batch_aligned(
+            self._now.output_grad, n
+        ):
+            out_bad = bad_rows(self._now.output_grad)
             positions = out_bad if 0 < len(out_bad) < n else None
         return self._finish(incident, positions, "their output gradient is non-finite")
 
@@ -578,7 +592,7 @@ class NanGuard:
         for name, value in items:
             if not bool(torch.isfinite(value).all()):
                 bad.append(name)
-                stats[name] = _tensor_stats(value)
+                stats[name] = tensor_stats(value)
         stat_names = {f"{m}.{b}" for m, b, _ in self._stats_buffers}
         first = next((n for n in bad if n in stat_names), bad[0] if bad else "?")
         is_buffer = first in dict(self.model.named_buffers())
@@ -603,10 +617,10 @@ class NanGuard:
             tensor: Any = (
                 source.inputs[0] if source and source.inputs else self._now.model_input
             )
-            if isinstance(tensor, torch.Tensor) and _aligned(
+            if isinstance(tensor, torch.Tensor) and is_batch_aligned(
                 tensor, self._batch_size()
             ):
-                positions = _extreme_rows(tensor)
+                positions = extreme_rows(tensor)
         return self._finish(
             incident, positions, "their input to the layer is non-finite or extreme"
         )
@@ -617,7 +631,7 @@ class NanGuard:
         now = self._now
         incident.batch_size = self._batch_size()
         if positions is not None and len(positions):
-            ids = _row_ids(now.rows, positions)
+            ids = batch_row_ids(now.rows, positions)
             incident.rows = self.rows_source.labels(ids)
             incident.row_values = self.rows_source.values(
                 ids, now.model_input, positions
@@ -718,40 +732,6 @@ class NanGuard:
 # --- helpers ----------------------------------------------------------------------
 
 
-def _first_tensor(value: Any) -> torch.Tensor | None:
-    if isinstance(value, torch.Tensor):
-        return value if value.is_floating_point() else None
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list | tuple):
-        for v in value:
-            t = _first_tensor(v)
-            if t is not None:
-                return t
-    return None
-
-
-def _loss_value(loss: torch.Tensor | None) -> torch.Tensor:
-    if loss is None:
-        return torch.zeros(())
-    return loss.float().sum() if loss.ndim else loss.float()
-
-
-def _running_stats(model: nn.Module) -> list[tuple[str, str, torch.Tensor]]:
-    """Normalization layers' running statistics: (module, buffer name, tensor)."""
-    out = []
-    for name, module in model.named_modules():
-        for buffer in ("running_mean", "running_var"):
-            t = getattr(module, buffer, None)
-            if isinstance(t, torch.Tensor) and t.is_floating_point():
-                out.append((name, buffer, t))
-    return out
-
-
-def _aligned(t: torch.Tensor | None, n: int) -> bool:
-    return t is not None and n > 0 and t.ndim >= 1 and t.shape[0] == n
-
-
 def _caller_level() -> int:
     """The ``stacklevel`` of the first frame outside nanclean: the user's line."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -759,78 +739,6 @@ def _caller_level() -> int:
     while frame is not None and frame.f_code.co_filename.startswith(package):
         frame, level = frame.f_back, level + 1  # type: ignore[assignment]
     return level
-
-
-def _global_norm(norms: list[float]) -> float:
-    """The 2-norm of per-tensor 2-norms; inf beyond float32 (what clipping sees)."""
-    if not all(math.isfinite(n) for n in norms):
-        return math.nan if any(math.isnan(n) for n in norms) else math.inf
-    total = math.sqrt(math.fsum(n * n for n in norms))
-    return total if total <= FLOAT32_MAX else math.inf
-
-
-def _nan_max(value: float) -> float:
-    """Sort key that puts NaN above everything (max() must not skip it)."""
-    return math.inf if math.isnan(value) else value
-
-
-def _aligned_bad_rows(t: torch.Tensor | None, n: int) -> np.ndarray | None:
-    """``_bad_rows`` when ``t`` has one row per sample of the batch, else None."""
-    return _bad_rows(t) if t is not None and _aligned(t, n) else None
-
-
-def _bad_rows(t: torch.Tensor) -> np.ndarray:
-    """Positions along dim 0 where any value is non-finite."""
-    finite = torch.isfinite(t.detach().reshape(t.shape[0], -1)).all(dim=1)
-    return torch.nonzero(~finite).reshape(-1).cpu().numpy()
-
-
-def _extreme_rows(t: torch.Tensor) -> np.ndarray | None:
-    """Rows with a non-finite value, else rows 1000× beyond the batch's typical."""
-    flat = t.detach().float().reshape(t.shape[0], -1)
-    bad = _bad_rows(flat)
-    if len(bad):
-        return bad
-    peak = flat.abs().amax(dim=1)
-    typical = float(peak.median())
-    if typical <= 0:
-        return None
-    rows = torch.nonzero(peak > 1000 * typical).reshape(-1).cpu().numpy()
-    return rows if len(rows) else None
-
-
-def _row_ids(rows: Any, positions: np.ndarray) -> np.ndarray:
-    if rows is None:
-        return positions.astype(np.int64)
-    if isinstance(rows, torch.Tensor):
-        rows = rows.detach().cpu().numpy()
-    return np.asarray(rows).reshape(-1)[positions]
-
-
-def _tensor_stats(t: torch.Tensor) -> dict[str, Any]:
-    x = t.detach().float()
-    finite = torch.isfinite(x)
-    values = x[finite]
-    stats: dict[str, Any] = {
-        "shape": list(t.shape),
-        "dtype": str(t.dtype).removeprefix("torch."),
-        "nan": int(torch.isnan(x).sum()),
-        "pos_inf": int((x == math.inf).sum()),
-        "neg_inf": int((x == -math.inf).sum()),
-    }
-    if values.numel():
-        stats |= {
-            "min": float(values.min()),
-            "max": float(values.max()),
-            "mean": float(values.mean()),
-            "max_abs": float(values.abs().max()),
-            "min_abs": float(values.abs().min()),
-        }
-    if x.ndim >= 2 and x.shape[0]:
-        norms = torch.linalg.vector_norm(x.reshape(x.shape[0], -1), dim=1)
-        stats["zero_rows"] = int((norms == 0).sum())
-        stats["min_row_norm"] = float(norms.min())
-    return stats
 
 
 def _dtype_name(now: _Step) -> str:
