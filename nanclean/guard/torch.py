@@ -468,7 +468,7 @@ class NanGuard:
         if grad_bad is not None and 0 < len(grad_bad) < n:
             return grad_bad, (
                 "the gradient of the loss with respect to the model output is "
-                "non-finite for them (one row per sample)"
+                "non-finite for them, one row per sample"
             )
         every = grad_bad is not None and len(grad_bad) == n
         if every and self.recompute is not None:
