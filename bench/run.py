@@ -10,6 +10,8 @@ feature-engine and hand-written numpy; it runs only when nanclean has the
 clean API. See measure.py for how time and memory are measured.
 Report (issue 6): the audit HTML of 1M × 50 and of 500 columns, its size and
 its load time in headless Chromium (report_methods.py).
+Guard (issue 10): the cost per training step of NanGuard against no guard and
+torch.autograd.detect_anomaly (guard.py, also runnable on its own).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 import clean_methods
 import data
+import guard
 import measure
 import numpy as np
 import polars as pl
@@ -45,7 +48,9 @@ PACKAGES = ("numpy", "pandas", "polars", "pyarrow", "scikit-learn", "feature-eng
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", help="rows (default: all)")
-    parser.add_argument("--sections", nargs="+", default=["scan", "clean", "report"])
+    parser.add_argument(
+        "--sections", nargs="+", default=["scan", "clean", "report", "guard"]
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per method")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-memory", action="store_true", help="skip peak memory")
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "scan": {},
         "clean": {},
         "report": {},
+        "guard": {},
     }
     if "scan" in args.sections:
         for n in args.sizes or SIZES:
@@ -79,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         frames = {f"{REPORT_ROWS:,} rows × 50": bench_frame}
         frames["2,000 rows × 500"] = report_methods.wide_frame()
         results["report"] = report_methods.measure(frames, args.repeats)
+    if "guard" in args.sections:
+        _log("guard: per-step time of NanGuard and detect_anomaly")
+        results["guard"] = guard.measure()
     context["load_after"] = os.getloadavg()
     context["total_seconds"] = time.time() - started
     args.output.write_text(render(results, args))
@@ -183,6 +192,8 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
     lines += _clean_section(results["clean"], bool(args.sizes))
     if results["report"]:
         lines += _report_section(results["report"])
+    if results["guard"]:
+        lines += guard.section_lines(results["guard"])
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -3,6 +3,8 @@
 The public names are listed in ``__all__``. The torch and keras hand-off
 (``nanclean.handoff``) is imported only when a result is handed off, and
 scikit-learn (about 0.8 s to import) only when ``NanCleaner`` is first used.
+The training guard's ``bisect`` loads on first use too; the guard itself lives
+in ``nanclean.torch`` and ``nanclean.keras``.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from nanclean.scan import scan
 from nanclean.schema import load_schema, save_schema
 
 if TYPE_CHECKING:
+    from nanclean.guard.bisect import bisect
     from nanclean.sklearn import NanCleaner
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "NancleanWarning",
     "Plan",
     "Severity",
+    "bisect",
     "clean",
     "load_schema",
     "ratio",
@@ -51,6 +55,10 @@ def __getattr__(name: str) -> Any:
         from nanclean.sklearn import NanCleaner
 
         return NanCleaner
+    if name == "bisect":
+        from nanclean.guard.bisect import bisect
+
+        return bisect
     raise AttributeError(f"module 'nanclean' has no attribute {name!r}")
 
 

@@ -13,7 +13,14 @@ import polars as pl
 
 from nanclean.checks.types import mapped_mask
 from nanclean.config import CleanConfig, as_config
-from nanclean.errors import ColumnError, ConfigError, NancleanError, closest
+from nanclean.errors import (
+    ColumnError,
+    ConfigError,
+    InputError,
+    NancleanError,
+    closest,
+    format_rows,
+)
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
 from nanclean.fit import fit_plan
 from nanclean.frame import ROW_ID, Frame, collect, read, restore
@@ -117,19 +124,30 @@ class Cleaner:
         target: str | None = None,
         loss: str | None = None,
         schema: pa.DataFrameSchema | None = None,
+        exclude_rows: Any = None,
     ) -> CleanResult:
-        """Fit on ``data`` and clean it, reading it once for the scan and once to clean."""
+        """Fit on ``data`` and clean it, reading it once for the scan and once to clean.
+
+        ``exclude_rows``: rows to drop from the output, as in :func:`clean`.
+        """
         started = time.perf_counter()
         frame = read(data)
+        exclude = excluded_positions(frame, exclude_rows)
         state = self._fit(frame, target, loss, schema)
         lazy, _ = prepare(_with_ratios(frame, self.config, self.plan.target), self.plan)
-        return self._finish(frame, lazy, state.report, drift=False, started=started)
+        return self._finish(
+            frame, lazy, state.report, drift=False, started=started, exclude=exclude
+        )
 
-    def transform(self, data: Any) -> CleanResult:
-        """Clean new data with the fitted Plan; report drift against training (D10)."""
+    def transform(self, data: Any, *, exclude_rows: Any = None) -> CleanResult:
+        """Clean new data with the fitted Plan; report drift against training (D10).
+
+        ``exclude_rows``: rows to drop from the output, as in :func:`clean`.
+        """
         started = time.perf_counter()
         plan = self.plan
         frame = read(data)
+        exclude = excluded_positions(frame, exclude_rows)
         lazy, extra = prepare(frame, plan)
         config = self.config.replace(
             target=plan.target if plan.target in frame.columns else None,
@@ -147,7 +165,9 @@ class Cleaner:
         # not against bounds drawn from the new data's own statistics
         before.findings = [f for f in before.findings if f.kind not in _REFITTED]
         before.findings += extra
-        return self._finish(frame, lazy, before, drift=True, started=started)
+        return self._finish(
+            frame, lazy, before, drift=True, started=started, exclude=exclude
+        )
 
     # --- the steps ---------------------------------------------------------------
 
@@ -183,6 +203,7 @@ class Cleaner:
         *,
         drift: bool,
         started: float,
+        exclude: np.ndarray | None = None,
     ) -> CleanResult:
         plan = self.plan
         if plan.target and plan.target not in frame.columns:
@@ -194,6 +215,7 @@ class Cleaner:
             n_rows=frame.n_rows,
             source=frame.source,
             drift=drift,
+            exclude=exclude,
         )
         check_row_loss(
             applied,
@@ -217,6 +239,7 @@ def clean(
     loss: str | None = None,
     config: Any = None,
     schema: pa.DataFrameSchema | None = None,
+    exclude_rows: Any = None,
 ) -> CleanResult:
     """Scan, fit and transform ``data`` in one call.
 
@@ -229,6 +252,12 @@ def clean(
     config : CleanConfig, dict, or path to TOML / YAML, optional
     schema : pandera.polars.DataFrameSchema, optional
         Your own contract for the input; its failures become findings with rows.
+    exclude_rows : list of row labels, Quarantine, or path to its JSON, optional
+        Rows to leave out of the output, by the caller's labels (pandas index
+        labels, else 0-based positions): typically ``guard.quarantine`` from
+        ``NanGuard(on_nan="skip")``. They are reported as a ``rows_dropped``
+        action with reason ``quarantined``; the scan and the fitted statistics
+        still see them (robust statistics barely move for a few rows).
 
     Returns
     -------
@@ -250,7 +279,47 @@ def clean(
     ...  if a.kind.value in ("imputed", "rows_dropped")]
     [('rows_dropped', 'y', [3]), ('imputed', 'x', [2])]
     """
-    return Cleaner(config).fit_transform(data, target=target, loss=loss, schema=schema)
+    return Cleaner(config).fit_transform(
+        data, target=target, loss=loss, schema=schema, exclude_rows=exclude_rows
+    )
+
+
+def excluded_positions(frame: Frame, exclude_rows: Any) -> np.ndarray | None:
+    """``exclude_rows`` (labels, a Quarantine or its JSON path) → input positions."""
+    if exclude_rows is None:
+        return None
+    from nanclean.guard.incident import Quarantine
+
+    if isinstance(exclude_rows, str | os.PathLike):
+        exclude_rows = Quarantine.from_json(exclude_rows)
+    rows = list(
+        exclude_rows.rows if isinstance(exclude_rows, Quarantine) else exclude_rows
+    )
+    labels = frame.labels.labels
+    if labels is None:
+        at = {i: i for i in range(frame.n_rows)}
+    else:
+        at = {_plain_label(label): i for i, label in enumerate(labels)}
+    unknown = [r for r in rows if _plain_label(r) not in at]
+    if unknown:
+        raise InputError(
+            f"exclude_rows names {len(unknown)} row(s) that are not in the input: "
+            f"{format_rows(unknown)}. Fix: pass row labels of this data (its pandas "
+            "index labels, or 0-based positions for other inputs), e.g. the "
+            "quarantine the training guard wrote for it."
+        )
+    return np.unique(np.array([at[_plain_label(r)] for r in rows], dtype=np.int64))
+
+
+def _plain_label(label: Any) -> Any:
+    """Labels compare as plain Python values (numpy 3 == 3, JSON lists as tuples)."""
+    if isinstance(label, np.generic):
+        return label.item()
+    if isinstance(label, list):
+        return tuple(label)
+    if isinstance(label, float) and label.is_integer():
+        return int(label)
+    return label
 
 
 # --- helpers -------------------------------------------------------------------

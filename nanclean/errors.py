@@ -12,6 +12,7 @@
     ├── PolicyError                        a policy set to "error" was triggered
     ├── ContractError                      the cleaned output broke its contract (a nanclean bug)
     ├── HandoffError                       data not fit to hand to torch / keras
+    ├── NonFiniteLossError (FloatingPointError)  the training guard stopped on a NaN / inf
     └── MissingDependencyError (ImportError)  an optional extra is not installed
 
     NancleanWarning (UserWarning)          every warning nanclean emits
@@ -34,6 +35,7 @@ __all__ = [
     "NancleanError",
     "NancleanWarning",
     "NoNumericColumnsError",
+    "NonFiniteLossError",
     "PolicyError",
     "UnmatchedColumnWarning",
     "UnreadableFileError",
@@ -82,6 +84,41 @@ class ContractError(NancleanError):
 
 class HandoffError(NancleanError):
     """The result cannot be handed to a training framework as it is."""
+
+
+class NonFiniteLossError(NancleanError, FloatingPointError):
+    """The training guard found a non-finite loss, gradient, output or buffer.
+
+    Attributes
+    ----------
+    incident : nanclean.guard.Incident
+        Everything the guard knows (JSON-able: ``incident.to_json(path)``).
+    rows : list
+        The original row labels responsible (empty when no row is to blame).
+    step, epoch : int
+    where : str
+        ``"loss"``, ``"gradient of parameter 'P'"``, ``"output of module 'M'"``, ...
+    """
+
+    def __init__(self, incident: Any) -> None:
+        super().__init__(incident.message)
+        self.incident = incident
+
+    @property
+    def rows(self) -> list[Any]:
+        return list(self.incident.rows)
+
+    @property
+    def step(self) -> int:
+        return int(self.incident.step)
+
+    @property
+    def epoch(self) -> int:
+        return int(self.incident.epoch)
+
+    @property
+    def where(self) -> str:
+        return str(self.incident.where)
 
 
 class MissingDependencyError(NancleanError, ImportError):

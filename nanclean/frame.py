@@ -27,7 +27,17 @@ from nanclean.errors import (
 )
 from nanclean.findings import RowLabels
 
-__all__ = ["ROW_ID", "Frame", "InputKind", "collect", "read", "restore"]
+__all__ = [
+    "ROW_ID",
+    "Frame",
+    "InputKind",
+    "collect",
+    "count_rows",
+    "read",
+    "restore",
+    "row_labels",
+    "take_rows",
+]
 
 #: Name of the 0-based original row position attached to every frame.
 ROW_ID = "__nanclean_row__"
@@ -154,6 +164,61 @@ def restore(out: pl.DataFrame, frame: Frame, row_ids: np.ndarray) -> Any:
     if frame.kind is InputKind.ARROW:
         return out.to_arrow()
     return out
+
+
+# --- row subsets in the caller's type (nanclean.bisect) ------------------------
+
+
+def _in_memory_kind(data: Any) -> InputKind:
+    if isinstance(data, pl.LazyFrame):
+        return InputKind.POLARS_LAZY
+    if isinstance(data, pl.DataFrame):
+        return InputKind.POLARS
+    module = type(data).__module__.split(".")[0]
+    if module == "pandas" and hasattr(data, "iloc"):
+        return InputKind.PANDAS
+    if isinstance(data, np.ndarray) and data.ndim >= 1:
+        return InputKind.NUMPY
+    if module == "pyarrow" and hasattr(data, "take") and hasattr(data, "num_rows"):
+        return InputKind.ARROW
+    raise InputError(
+        f"Cannot take rows of a {type(data).__name__!r}. Pass a polars DataFrame or "
+        "LazyFrame, a pandas DataFrame, a numpy array or a pyarrow Table (read a "
+        "file first, e.g. polars.read_csv(path))."
+    )
+
+
+def count_rows(data: Any) -> int:
+    """The number of rows of an in-memory frame of any supported kind."""
+    kind = _in_memory_kind(data)
+    if kind is InputKind.POLARS_LAZY:
+        return int(data.select(pl.len()).collect().item())
+    if kind is InputKind.ARROW:
+        return int(data.num_rows)
+    return len(data)
+
+
+def take_rows(data: Any, positions: np.ndarray) -> Any:
+    """Rows at the 0-based ``positions`` (in that order), in the caller's type."""
+    kind = _in_memory_kind(data)
+    positions = np.asarray(positions, dtype=np.int64)
+    if kind is InputKind.POLARS:
+        return data[positions]
+    if kind is InputKind.POLARS_LAZY:
+        at = pl.Series(positions, dtype=pl.UInt32)
+        return data.select(pl.all().gather(at))
+    if kind is InputKind.PANDAS:
+        return data.iloc[positions]
+    if kind is InputKind.NUMPY:
+        return data[positions]
+    return data.take(positions)
+
+
+def row_labels(data: Any) -> RowLabels:
+    """How findings name the rows of ``data``: its pandas index, else positions."""
+    if _in_memory_kind(data) is InputKind.PANDAS:
+        return _pandas_labels(data.index)
+    return RowLabels()
 
 
 def collect(
@@ -350,8 +415,6 @@ def _from_numpy(array: np.ndarray, columns: list[str] | None) -> pl.LazyFrame:
 
 
 def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]:
-    import pandas as pd
-
     bad = [c for c in df.columns if not isinstance(c, str)]
     if bad:
         raise ColumnError(
@@ -362,8 +425,8 @@ def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]
     _check_unique(list(df.columns))
     _check_names(list(df.columns), "the pandas DataFrame")
     index = df.index
-    default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    labels = RowLabels() if default else RowLabels(np.asarray(index, dtype=object))
+    labels = _pandas_labels(index)
+    default = labels.labels is None
     series = []
     for name in df.columns:
         col = df[name]
@@ -408,6 +471,12 @@ def _refuse_dtype(dtype: Any, what: str, fix: str) -> None:
             f"{what} has dtype {dtype} (extended precision), which nanclean does not "
             f"support. Fix: cast it to float64{fix}."
         )
+def _pandas_labels(index: Any) -> RowLabels:
+    """The labels of a pandas index; None (positions) for a default RangeIndex."""
+    import pandas as pd
+
+    default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    return RowLabels() if default else RowLabels(np.asarray(index, dtype=object))
 
 
 def _object_to_strings(values: np.ndarray, name: str) -> pl.Series:

@@ -38,6 +38,10 @@ __all__ = ["LABEL_DROPS", "Applied", "apply_plan", "prepare"]
 _INF = float("inf")
 
 
+#: The ``column`` of the action that drops ``exclude_rows``: whole rows, no column.
+QUARANTINE_COLUMN = "*"
+
+
 @dataclass
 class Applied:
     """The output of one transform pass and its audit."""
@@ -380,10 +384,24 @@ def apply_plan(
     n_rows: int,
     source: str = "the input",
     drift: bool = False,
+    exclude: np.ndarray | None = None,
 ) -> Applied:
-    """Run the transform pass; raise PolicyError when an ``error`` policy triggers."""
+    """Run the transform pass; raise PolicyError when an ``error`` policy triggers.
+
+    ``exclude``: input positions to drop (``exclude_rows=``, e.g. the training
+    guard's quarantine), reported as ``rows_dropped`` with reason ``quarantined``.
+    """
     outputs: dict[str, list[pl.Expr]] = {}
     masks: list[_Mask] = []
+    if exclude is not None and len(exclude):
+        quarantined = pl.Series(exclude, dtype=pl.UInt32)
+        masks.append(
+            _Mask(
+                QUARANTINE_COLUMN,
+                pl.col(ROW_ID).is_in(quarantined),
+                drop="quarantined",
+            )
+        )
     for cp in plan.columns:
         exprs, column_masks = _column(cp, plan, drift)
         outputs[cp.name] = exprs

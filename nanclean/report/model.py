@@ -95,6 +95,9 @@ class AuditReport:
     output : dict
         Description of the output (rows, columns, dtype, dropped rows, and
         ``plan``: the fitted Plan as a dict).
+    incidents : list of dict
+        Training incidents added with :meth:`add_incident` (the training
+        guard's JSON); written to JSON and HTML only when there are some.
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -107,6 +110,35 @@ class AuditReport:
     after: dict[str, ColumnStats] = field(default_factory=dict)
     output: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_incident(self, incident: Any) -> AuditReport:
+        """Attach training incidents so that the JSON and HTML reports show them.
+
+        Parameters
+        ----------
+        incident : Incident, NonFiniteLossError, dict, or JSON text / path
+            One incident, or the guard's JSON (``guard.to_json(path)`` or
+            ``incident_path=``: ``{"incidents": [...]}``).
+
+        Returns
+        -------
+        AuditReport
+            This report.
+        """
+        incident = getattr(incident, "incident", incident)  # NonFiniteLossError
+        if hasattr(incident, "to_dict"):
+            data: Any = incident.to_dict()
+        elif isinstance(incident, dict):
+            data = incident
+        else:
+            text = str(incident)
+            if not text.lstrip().startswith("{"):
+                text = Path(incident).read_text(encoding="utf-8")
+            data = json.loads(text)
+        found = data.get("incidents", [data]) if isinstance(data, dict) else data
+        self.incidents += [json_safe(dict(i)) for i in found]
+        return self
 
     # --- querying -------------------------------------------------------------
 
@@ -219,6 +251,7 @@ class AuditReport:
                 "config": self.config,
                 "meta": self.meta,
             }
+            | ({"incidents": self.incidents} if self.incidents else {})
         )
 
     def to_json(

@@ -162,6 +162,7 @@ def summarize(
         "config_changed": _config_changed(report.config),
         "plan": plan,
         "max_rows": max_rows,
+        "incidents": [_incident(i, max_rows) for i in report.incidents],
     }
     return json_safe(summary)  # type: ignore[no-any-return]
 
@@ -477,6 +478,18 @@ def _action(a: Action, max_rows: int) -> dict[str, Any]:
         "rows_more": len(a.row_ids) - len(shown),
         "details": a.details,
         "text": describe_action(a),
+    }
+
+
+def _incident(data: dict[str, Any], max_rows: int) -> dict[str, Any]:
+    """A training incident (the guard's JSON) with its rows capped like a finding's."""
+    rows = list(data.get("rows") or [])
+    keys = ("kind", "where", "step", "epoch", "batch", "how", "cause", "fix", "action")
+    return {
+        **{k: data.get(k) for k in keys},
+        "rows": rows[:max_rows],
+        "rows_total": len(rows),
+        "rows_more": max(len(rows) - max_rows, 0),
     }
 
 
