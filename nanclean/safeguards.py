@@ -42,7 +42,7 @@ _POLICY_DROPS = {
     ),
 }
 #: Rows dropped on request are not lost by a policy.
-_ON_REQUEST = ("excluded",)
+_ON_REQUEST = ("quarantined",)
 #: Rows without a usable label: dropped whatever their share.
 _UNLABELED = tuple(r for r in LABEL_DROPS if r != "invalid_label")
 
