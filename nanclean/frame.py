@@ -415,6 +415,8 @@ def _from_numpy(array: np.ndarray, columns: list[str] | None) -> pl.LazyFrame:
 
 
 def _from_pandas(df: Any) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]:
+    import pandas as pd
+
     bad = [c for c in df.columns if not isinstance(c, str)]
     if bad:
         raise ColumnError(
@@ -471,6 +473,8 @@ def _refuse_dtype(dtype: Any, what: str, fix: str) -> None:
             f"{what} has dtype {dtype} (extended precision), which nanclean does not "
             f"support. Fix: cast it to float64{fix}."
         )
+
+
 def _pandas_labels(index: Any) -> RowLabels:
     """The labels of a pandas index; None (positions) for a default RangeIndex."""
     import pandas as pd
