@@ -29,6 +29,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+import measure as measure_
 import torch
 from torch import nn
 
@@ -180,22 +181,6 @@ def section_lines(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace this section of RESULTS.md (or append it), leaving the rest."""
-    text = (
-        path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    )
-    new = "\n".join(lines).rstrip() + "\n"
-    if TITLE in text:
-        start = text.index(TITLE)
-        nxt = text.find("\n## ", start + len(TITLE))
-        end = len(text) if nxt == -1 else nxt + 1
-        text = text[:start] + new + ("\n" + text[end:] if nxt != -1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + new
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300, help="timed steps per method")
@@ -207,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = section_lines(result)
     print("\n".join(lines))
     if not args.print_only:
-        write_section(args.output, lines)
+        measure_.write_section(args.output, TITLE, lines)
         print(f"wrote the section to {args.output}")
     return 0
 

@@ -145,3 +145,20 @@ def peak_in_fresh_process(section: str, method: str, n: int) -> dict[str, Any]:
         return {"error": f"exit {done.returncode}: {tail}"}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def write_section(path: Path, title: str, lines: list[str]) -> None:
+    """Replace the section headed ``title`` in RESULTS.md (or append it),
+    leaving the other sections as they are: a section can be re-run alone."""
+    text = (
+        path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    )
+    new = "\n".join(lines).rstrip() + "\n"
+    if title in text:
+        start = text.index(title)
+        nxt = text.find("\n## ", start + len(title))
+        end = len(text) if nxt == -1 else nxt + 1
+        text = text[:start] + new + ("\n" + text[end:] if nxt != -1 else "")
+    else:
+        text = text.rstrip() + "\n\n" + new
+    path.write_text(text, encoding="utf-8")

@@ -188,5 +188,25 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+TITLE = "## Held-out error after nanclean and after a careful baseline"
+
+
+def section_lines(rows: list[dict[str, Any]]) -> list[str]:
+    return [
+        TITLE,
+        "",
+        "`bench/quality.py`: " + (__doc__ or "").split("\n\n", 1)[1].replace("\n", " "),
+        "",
+        markdown(rows),
+    ]
+
+
 if __name__ == "__main__":
-    print(markdown(run()))
+    import sys
+
+    import measure
+
+    lines = section_lines(run())
+    print("\n".join(lines))
+    if "--write" in sys.argv:
+        measure.write_section(Path(__file__).parent / "RESULTS.md", TITLE, lines)

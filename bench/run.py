@@ -34,8 +34,12 @@ import measure
 import numpy as np
 import polars as pl
 import psutil
+import quality
+import real_corpus
 import report_methods
 import scan_methods
+
+from nanclean.corpus import measure_defaults, real_tables
 
 HERE = Path(__file__).parent
 SIZES = (100_000, 1_000_000, 5_000_000)
@@ -49,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", help="rows (default: all)")
     parser.add_argument(
-        "--sections", nargs="+", default=["scan", "clean", "report", "guard"]
+        "--sections",
+        nargs="+",
+        default=["scan", "clean", "report", "guard", "corpus", "quality"],
     )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per method")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "clean": {},
         "report": {},
         "guard": {},
+        "real_data": [],
     }
     if "scan" in args.sections:
         for n in args.sizes or SIZES:
@@ -88,6 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     if "guard" in args.sections:
         _log("guard: per-step time of NanGuard and detect_anomaly")
         results["guard"] = guard.measure()
+    if "corpus" in args.sections:
+        _log("corpus: the defaults on every bundled real table")
+        results["real_data"] += real_corpus.section_lines(
+            measure_defaults(real_tables()),
+            measure_defaults(real_tables(), {"outliers": "mad"}),
+        )
+    if "quality" in args.sections:
+        _log("quality: held-out error of an MLP after nanclean and a baseline")
+        results["real_data"] += ["", *quality.section_lines(quality.run())]
     context["load_after"] = os.getloadavg()
     context["total_seconds"] = time.time() - started
     args.output.write_text(render(results, args))
@@ -194,6 +210,8 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
         lines += _report_section(results["report"])
     if results["guard"]:
         lines += guard.section_lines(results["guard"])
+    if results["real_data"]:
+        lines += ["", *results["real_data"]]
     return "\n".join(lines).rstrip() + "\n"
 
 
