@@ -32,7 +32,17 @@ from nanclean.findings import (
 from nanclean.frame import ROW_ID, Frame, collect
 from nanclean.plan import ColumnPlan, Plan
 
-__all__ = ["Applied", "apply_plan", "prepare"]
+__all__ = [
+    "Applied",
+    "apply_plan",
+    "audit",
+    "dropped_rows",
+    "evaluate",
+    "kept",
+    "prepare",
+    "raise_for_errors",
+    "transform_query",
+]
 
 _INF = float("inf")
 
@@ -344,16 +354,8 @@ def _target(plan: Plan) -> tuple[list[pl.Expr], list[_Mask]]:
     return [out.alias(plan.target)], [mask]
 
 
-def apply_plan(
-    plan: Plan,
-    lazy: pl.LazyFrame,
-    *,
-    labels: RowLabels,
-    n_rows: int,
-    source: str = "the input",
-    drift: bool = False,
-) -> Applied:
-    """Run the transform pass; raise PolicyError when an ``error`` policy triggers."""
+def transform_query(plan: Plan, *, drift: bool) -> tuple[list[pl.Expr], list[_Mask]]:
+    """The output expressions (features in order, then the target) and the masks."""
     outputs: dict[str, list[pl.Expr]] = {}
     masks: list[_Mask] = []
     for cp in plan.columns:
@@ -368,10 +370,17 @@ def apply_plan(
     ordered: list[pl.Expr] = []
     for c in _output_order(plan):
         ordered += outputs.get(c, [])
-    ordered += target_exprs
+    return ordered + target_exprs, masks
+
+
+def evaluate(
+    lazy: pl.LazyFrame, exprs: list[pl.Expr], masks: list[_Mask], source: str
+) -> tuple[pl.DataFrame, list[np.ndarray]]:
+    """One transform pass: the row id and output columns (and the masks, as
+    boolean columns), and the row ids where each mask is True."""
     query = lazy.select(
         pl.col(ROW_ID),
-        *ordered,
+        *exprs,
         *(m.expr.alias(f"\x00{i}") for i, m in enumerate(masks)),
     )
     full = collect(query, source, streaming=True)  # columns come in chunks
@@ -384,17 +393,39 @@ def apply_plan(
         ids_frame.get_column(str(i))[0].to_numpy().astype(np.int64)
         for i in range(len(masks))
     ]
-    _raise_for_errors(masks, ids, labels)
+    return full, ids
+
+
+def dropped_rows(masks: list[_Mask], ids: list[np.ndarray]) -> np.ndarray:
+    """The row ids (ascending, unique) that a drop policy removes."""
+    parts = [rows for m, rows in zip(masks, ids, strict=True) if m.drop and len(rows)]
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+
+
+def kept(
+    full: pl.DataFrame, plan: Plan, drop_ids: np.ndarray
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The output columns and row ids of the rows that are not dropped."""
+    keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
+    out = full.select(plan.output_columns)
+    if len(drop_ids):
+        mask = ~np.isin(keep, drop_ids)
+        out = out.filter(pl.Series(mask))
+        keep = keep[mask]
+    return out, keep
+
+
+def audit(
+    masks: list[_Mask], ids: list[np.ndarray], labels: RowLabels, n_rows: int
+) -> tuple[list[Action], list[Finding]]:
+    """The actions (every changed cell, every dropped row) and drift findings
+    of a transform pass over all ``n_rows`` rows."""
+    drop_ids = dropped_rows(masks, ids)
     dropped: dict[tuple[str, str], list[np.ndarray]] = {}
     for m, rows in zip(masks, ids, strict=True):
         if m.drop and len(rows):
             dropped.setdefault((m.drop, m.column), []).append(rows)
-    drop_ids = (
-        np.unique(np.concatenate([r for parts in dropped.values() for r in parts]))
-        if dropped
-        else np.empty(0, np.int64)
-    )
-    if len(drop_ids) == n_rows:
+    if n_rows and len(drop_ids) == n_rows:
         reasons = ", ".join(f"{reason} in {col!r}" for reason, col in dropped)
         raise PolicyError(
             f"Every one of the {n_rows} rows would be dropped ({reasons}). Fix: choose "
@@ -428,12 +459,24 @@ def apply_plan(
                 )
         elif m.drift is not None and len(rows):
             findings.append(_drift_finding(m, rows, n_rows, labels))
-    keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
-    out = full.select(plan.output_columns)
-    if len(drop_ids):
-        kept = ~np.isin(keep, drop_ids)
-        out = out.filter(pl.Series(kept))
-        keep = keep[kept]
+    return actions, findings
+
+
+def apply_plan(
+    plan: Plan,
+    lazy: pl.LazyFrame,
+    *,
+    labels: RowLabels,
+    n_rows: int,
+    source: str = "the input",
+    drift: bool = False,
+) -> Applied:
+    """Run the transform pass; raise PolicyError when an ``error`` policy triggers."""
+    exprs, masks = transform_query(plan, drift=drift)
+    full, ids = evaluate(lazy, exprs, masks, source)
+    raise_for_errors(masks, ids, labels)
+    actions, findings = audit(masks, ids, labels, n_rows)
+    out, keep = kept(full, plan, dropped_rows(masks, ids))
     return Applied(out, keep, actions, findings)
 
 
@@ -442,7 +485,7 @@ def _output_order(plan: Plan) -> list[str]:
     return order + [cp.name for cp in plan.columns if cp.name not in order]
 
 
-def _raise_for_errors(
+def raise_for_errors(
     masks: list[_Mask], ids: list[np.ndarray], labels: RowLabels
 ) -> None:
     for m, rows in zip(masks, ids, strict=True):
