@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandera.polars as pa
 import polars as pl
 
@@ -14,10 +16,10 @@ from nanclean.config import CleanConfig, as_config
 from nanclean.errors import ColumnError, ConfigError, NancleanError, closest
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
 from nanclean.fit import fit_plan
-from nanclean.frame import ROW_ID, Frame, collect, read, restore
+from nanclean.frame import ROW_ID, Frame, InputKind, collect, read, restore
 from nanclean.plan import Plan
-from nanclean.repair import Applied, apply_plan, prepare
-from nanclean.report.model import AuditReport
+from nanclean.repair import apply_plan, input_casts, prepare
+from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.scan import ScanState, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
@@ -103,20 +105,32 @@ class Cleaner:
         target: str | None = None,
         loss: str | None = None,
         schema: pa.DataFrameSchema | None = None,
+        sink: Callable[[pl.DataFrame], None] | None = None,
     ) -> CleanResult:
-        """Fit on ``data`` and clean it, reading it once for the scan and once to clean."""
+        """Fit on ``data`` and clean it, reading it once for the scan and once to clean.
+
+        ``sink``: for data read in batches (the CLI's streaming path), receives
+        every cleaned batch; the result then holds the report and the plan.
+        """
         started = time.perf_counter()
         frame = read(data)
         state = self._fit(frame, target, loss, schema)
-        lazy, _ = prepare(_with_ratios(frame, self.config, self.plan.target), self.plan)
-        return self._finish(frame, lazy, state.report, drift=False, started=started)
+        derived = _with_ratios(frame, self.config, self.plan.target)
+        return self._finish(
+            frame, derived, state.report, drift=False, started=started, sink=sink
+        )
 
-    def transform(self, data: Any) -> CleanResult:
-        """Clean new data with the fitted Plan; report drift against training (D10)."""
+    def transform(
+        self, data: Any, *, sink: Callable[[pl.DataFrame], None] | None = None
+    ) -> CleanResult:
+        """Clean new data with the fitted Plan; report drift against training (D10).
+
+        ``sink``: as for :meth:`fit_transform`.
+        """
         started = time.perf_counter()
         plan = self.plan
         frame = read(data)
-        lazy, extra = prepare(frame, plan)
+        _, extra = input_casts(frame, plan)
         config = self.config.replace(
             target=plan.target if plan.target in frame.columns else None,
             loss=plan.loss,
@@ -128,7 +142,9 @@ class Cleaner:
         before = run_scan(_select(frame, known), config).report
         _refuse_text_in_numeric_columns(before, plan)
         before.findings += extra
-        return self._finish(frame, lazy, before, drift=True, started=started)
+        return self._finish(
+            frame, frame, before, drift=True, started=started, sink=sink
+        )
 
     # --- the steps ---------------------------------------------------------------
 
@@ -155,15 +171,21 @@ class Cleaner:
     def _finish(
         self,
         frame: Frame,
-        lazy: pl.LazyFrame,
+        derived: Frame,
         before: AuditReport,
         *,
         drift: bool,
         started: float,
+        sink: Callable[[pl.DataFrame], None] | None = None,
     ) -> CleanResult:
+        """Transform ``derived`` (``frame`` with the declared ratios, when
+        fitting) and audit it."""
         plan = self.plan
         if plan.target and plan.target not in frame.columns:
             plan = _without_target(plan)
+        if frame.batches is not None:
+            return self._finish_batches(frame, derived, before, plan, drift, sink)
+        lazy, _ = prepare(derived, plan)
         applied = apply_plan(
             plan,
             lazy,
@@ -173,11 +195,69 @@ class Cleaner:
             drift=drift,
         )
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
-        report = _audit(before, plan, applied, frame)
+        after = output_stats(
+            applied.frame, roles={plan.target: "target"} if plan.target else {}
+        )
+        report = _audit(
+            before,
+            plan,
+            frame,
+            applied.actions,
+            applied.drift,
+            n_out=applied.frame.height,
+            after=after,
+        )
         report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
         result_frame = restore(applied.frame, frame, applied.row_ids)
         return CleanResult(
             result_frame, report, plan, applied.row_ids, applied.frame, frame.labels
+        )
+
+    def _finish_batches(
+        self,
+        frame: Frame,
+        derived: Frame,
+        before: AuditReport,
+        plan: Plan,
+        drift: bool,
+        sink: Callable[[pl.DataFrame], None] | None,
+    ) -> CleanResult:
+        """The transform of data read in batches: into ``sink``, or (Dask) into
+        a Dask DataFrame of cleaned partitions."""
+        from nanclean.batched import transform_batches
+
+        started = time.perf_counter()
+        out: Any = None
+        if sink is None and frame.kind is InputKind.DASK:
+            from nanclean.distributed import transform_partitions
+
+            out, done = transform_partitions(derived, plan, drift=drift)
+        elif sink is None:
+            raise NancleanError(
+                "Data read in batches is cleaned into a sink: pass sink= (a callable "
+                "that receives each cleaned batch), e.g. through `nanclean clean`."
+            )
+        else:
+            done = transform_batches(derived, plan, drift=drift, write=sink)
+        report = _audit(
+            before,
+            plan,
+            frame,
+            done.actions,
+            done.drift,
+            n_out=done.n_rows,
+            after=done.after,
+        )
+        report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+        empty = pl.DataFrame(schema={c: pl.Float64 for c in plan.output_columns})
+        return CleanResult(
+            out,
+            report,
+            plan,
+            np.empty(0, np.int64),
+            empty,
+            frame.labels,
+            in_memory=False,
         )
 
 
@@ -250,29 +330,12 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
         )
     new = [n for n in cfg.ratios if n not in frame.columns]
     schema = {**frame.schema, **{n: "Float64" for n in cfg.ratios}}
-    return Frame(
-        frame.lazy.with_columns(exprs),
-        frame.kind,
-        frame.columns + new,
-        frame.n_rows,
-        frame.labels,
-        frame.source,
-        frame.pandas_index,
-        schema,
-    )
+    return frame.derive(("with_columns", exprs), frame.columns + new, schema)
 
 
 def _select(frame: Frame, columns: list[str]) -> Frame:
-    return Frame(
-        frame.lazy.select(ROW_ID, *columns),
-        frame.kind,
-        columns,
-        frame.n_rows,
-        frame.labels,
-        frame.source,
-        frame.pandas_index,
-        {c: t for c, t in frame.schema.items() if c in columns},
-    )
+    schema = {c: t for c, t in frame.schema.items() if c in columns}
+    return frame.derive(("select", [ROW_ID, *columns]), columns, schema)
 
 
 def _categories(state: ScanState) -> dict[str, list[Any]]:
@@ -302,17 +365,24 @@ def _without_target(plan: Plan) -> Plan:
 
 
 def _audit(
-    before: AuditReport, plan: Plan, applied: Applied, frame: Frame
+    before: AuditReport,
+    plan: Plan,
+    frame: Frame,
+    applied_actions: list[Action],
+    drift: list[Finding],
+    *,
+    n_out: int,
+    after: dict[str, ColumnStats],
 ) -> AuditReport:
     """The report of a clean: findings before, actions, drift, stats after."""
-    actions: list[Action] = list(applied.actions)
+    actions: list[Action] = list(applied_actions)
     for cp in plan.columns:
         if cp.ratio and cp.name not in frame.columns:
             actions.append(
                 Action(
                     ActionKind.DERIVED,
                     cp.name,
-                    len(applied.row_ids),
+                    n_out,
                     details={"numerator": cp.ratio[0], "denominator": cp.ratio[1]},
                 )
             )
@@ -330,7 +400,7 @@ def _audit(
                 Action(
                     ActionKind.SCALED,
                     cp.name,
-                    len(applied.row_ids),
+                    n_out,
                     details={
                         "method": cp.scale,
                         "center": cp.center,
@@ -353,7 +423,7 @@ def _audit(
             Action(
                 ActionKind.ENCODED,
                 enc.name,
-                len(applied.row_ids),
+                n_out,
                 details={"method": enc.method, "categories": enc.categories[:50]},
             )
         )
@@ -368,9 +438,7 @@ def _audit(
         )
     for a in actions:
         a.labels = frame.labels
-    findings: list[Finding] = before.findings + applied.drift
-    out = applied.frame
-    after = output_stats(out, roles={plan.target: "target"} if plan.target else {})
+    findings: list[Finding] = before.findings + drift
     return AuditReport(
         findings=findings,
         columns=before.columns,
@@ -381,10 +449,10 @@ def _audit(
         actions=actions,
         after=after,
         output={
-            "n_rows": out.height,
-            "n_columns": out.width,
+            "n_rows": n_out,
+            "n_columns": len(plan.output_columns),
             "dtype": plan.dtype,
-            "rows_dropped": frame.n_rows - out.height,
+            "rows_dropped": frame.n_rows - n_out,
             "columns": plan.output_columns,
             "plan": plan.to_dict(),
         },

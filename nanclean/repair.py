@@ -38,6 +38,7 @@ __all__ = [
     "audit",
     "dropped_rows",
     "evaluate",
+    "input_casts",
     "kept",
     "prepare",
     "raise_for_errors",
@@ -72,6 +73,12 @@ class _Mask:
 
 def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
     """Cast the input's columns the way the plan expects; refuse missing columns."""
+    casts, findings = input_casts(frame, plan)
+    return frame.lazy.with_columns(casts), findings
+
+
+def input_casts(frame: Frame, plan: Plan) -> tuple[list[pl.Expr], list[Finding]]:
+    """The casts :func:`prepare` applies, and a finding per extra column."""
     schema = frame.lazy.collect_schema()
     needed = list(plan.input_columns) + ([plan.target] if plan.target else [])
     missing = [c for c in plan.input_columns if c not in schema]
@@ -104,7 +111,7 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
             casts.append(pl.col(c).cast(pl.Float64))
     if plan.target and plan.target in schema:  # new data may come without labels
         casts.append(target_expr(plan.target, schema[plan.target], plan.label_map))
-    return frame.lazy.with_columns(casts), findings
+    return casts, findings
 
 
 def _column(

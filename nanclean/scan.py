@@ -48,6 +48,7 @@ from nanclean.stats import Profile, column_batches, profile_columns
 __all__ = [
     "Reader",
     "ScanState",
+    "check_config_columns",
     "finish_scan",
     "profile_options",
     "resolve_target",
@@ -144,11 +145,15 @@ def run_scan(
     target: str | None = None,
     loss: str | None = None,
 ) -> ScanState:
+    if frame.batches is not None:  # never in memory: batch by batch
+        from nanclean.batched import scan_batches
+
+        return scan_batches(frame, cfg, target=target, loss=loss)
     started = time.perf_counter()
     target, loss = resolve_target(cfg, target, loss)
     cols = classify(frame, target=target, label_map=cfg.label_map)
     data = _materialized(frame, cols)
-    _check_config_columns(cfg, cols)
+    check_config_columns(cfg, cols)
     in_memory = frame.kind in _IN_MEMORY
     profiles = profile_columns(
         data.lazy,
@@ -271,7 +276,7 @@ def finish_scan(
     return ScanState(frame, cols, profiles, cfg, loss, findings, report, rows)
 
 
-def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
+def check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
     known = cols.features
     named = [(f"ratios.{k}", c) for k, pair in cfg.ratios.items() for c in pair]
     for key in ("log_inputs", "sqrt_inputs", "reciprocal_inputs"):

@@ -40,10 +40,10 @@ from nanclean.errors import MissingDependencyError
 from nanclean.stats import _exact
 
 __all__ = [
-    "K",
     "KLL_RANK_ERROR",
     "RANK_ERROR",
     "ColumnSummary",
+    "K",
     "merge_summaries",
     "quantile_grid",
     "summarize",
@@ -168,7 +168,7 @@ def summarize(
         values = finite.get_column(c)[0].to_numpy().astype(np.float64, copy=False)
         sketch = kll(K)
         if len(values):
-            sketch.update(np.ascontiguousarray(values))
+            sketch.update(np.array(values, dtype=np.float64))  # a writable copy
         n = len(values)
         std = v["std"]
         m2 = float(std) ** 2 * (n - 1) if std is not None and n > 1 else 0.0

@@ -1,0 +1,335 @@
+"""Data larger than memory: scan, fit and transform batch by batch.
+
+A :class:`~nanclean.frame.Frame` whose ``batches`` is set is never collected
+whole. Its batches come from a file read by polars' streaming engine
+(:class:`FileBatches`) or from the partitions of a Dask DataFrame
+(``nanclean.distributed.DaskBatches``); each batch is a polars DataFrame with
+the global row id, and every statistic, flag and repair on it is the same
+polars expression as on a frame in memory:
+
+1. statistics: ``sketch.summarize`` per batch, merged (exact counts and
+   moments, a KLL sketch for the robust statistics: see ``nanclean.sketch``
+   for the error bound);
+2. findings: the scan's flag expressions per batch; the row ids of every
+   finding are concatenated (exact);
+3. transform: the Plan's expressions per batch; the cleaned batch is written
+   to the output file (or becomes a Dask partition) and the row ids of every
+   changed cell are kept for the audit (exact).
+
+Memory is bounded by the batch size, the sketches (about 90 KB per column) and
+the row ids of the flagged cells (8 bytes each), not by the number of rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+import polars as pl
+
+from nanclean.checks.types import Columns, classify, parse_number, target_expr
+from nanclean.config import CleanConfig
+from nanclean.errors import InputError
+from nanclean.findings import Action, Finding
+from nanclean.frame import ROW_ID, Frame, Step, apply_steps
+from nanclean.plan import Plan
+from nanclean.repair import (
+    audit,
+    dropped_rows,
+    evaluate,
+    input_casts,
+    kept,
+    raise_for_errors,
+    transform_query,
+)
+from nanclean.report.model import ColumnStats
+from nanclean.scan import (
+    Reader,
+    ScanState,
+    check_config_columns,
+    finish_scan,
+    profile_options,
+    resolve_target,
+)
+from nanclean.schema import schema_from_plan, validate
+from nanclean.sketch import (
+    GRID,
+    RANK_ERROR,
+    K,
+    merge_summaries,
+    quantile_grid,
+    summarize,
+)
+from nanclean.stats import build_profiles, output_stats
+
+__all__ = [
+    "Batches",
+    "FileBatches",
+    "Transformed",
+    "scan_batches",
+    "transform_batches",
+]
+
+T = TypeVar("T")
+
+#: Rows per batch of a file: 12 float64 columns are 24 MB.
+BATCH_ROWS = 250_000
+
+#: Progress callback: (phase, rows done in this phase, total rows).
+Progress = Callable[[str, int, int], None]
+
+
+class Batches(Protocol):
+    """Where the batches of a frame come from."""
+
+    n_rows: int
+
+    def map(
+        self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
+    ) -> list[T]:
+        """``fn`` of every batch (after ``steps``), in row order."""
+        ...
+
+
+@dataclass
+class FileBatches:
+    """The batches of a lazy file scan, read by polars' streaming engine."""
+
+    lazy: pl.LazyFrame  # the file with the row id column
+    n_rows: int
+    rows_per_batch: int = BATCH_ROWS
+    progress: Progress | None = None
+
+    def map(
+        self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
+    ) -> list[T]:
+        out = []
+        done = 0
+        query = apply_steps(self.lazy, steps)
+        for batch in query.collect_batches(chunk_size=self.rows_per_batch):
+            out.append(fn(batch))
+            done += batch.height
+            if self.progress is not None:
+                self.progress(phase, done, self.n_rows)
+        return out
+
+
+# --- scan ----------------------------------------------------------------------------
+
+
+def column_steps(frame: Frame, cols: Columns, label_map: dict[Any, Any]) -> list[Step]:
+    """The frame's steps plus the scan's own (strings parsed, the target mapped)."""
+    exprs = [parse_number(c)[0].alias(c) for c in cols.coerced]
+    if cols.target is not None:
+        schema = frame.lazy.collect_schema()
+        exprs.append(target_expr(cols.target, schema[cols.target], label_map))
+    return [*frame.steps, ("with_columns", exprs)] if exprs else list(frame.steps)
+
+
+def scan_batches(
+    frame: Frame,
+    cfg: CleanConfig,
+    *,
+    target: str | None = None,
+    loss: str | None = None,
+) -> ScanState:
+    """``scan.run_scan`` for a frame read in batches (``frame.batches``)."""
+    started = time.perf_counter()
+    batches: Batches = frame.batches
+    target, loss = resolve_target(cfg, target, loss)
+    cols = classify(frame, target=target, label_map=cfg.label_map)
+    check_config_columns(cfg, cols)
+    steps = column_steps(frame, cols, cfg.label_map)
+    options = profile_options(frame, cfg, cols)
+    numeric = cols.numeric
+    parts = batches.map(
+        partial(summarize, columns=numeric, distinct_for=options["distinct_for"]),
+        steps,
+        "statistics",
+    )
+    merged = merge_summaries(parts)
+    grids = {c: quantile_grid(merged[c]) for c in numeric}
+    profiles = build_profiles(
+        {c: merged[c].finish() for c in numeric},
+        grids,
+        estimated=any(len(grids[c]) < merged[c].n_finite for c in numeric),
+        **options,
+    )
+
+    def select(exprs: list[pl.Expr]) -> pl.DataFrame:
+        return merge_rows(batches.map(partial(_select, exprs), steps, "findings"))
+
+    def gather(columns: list[str], rows: np.ndarray) -> pl.DataFrame:
+        at = pl.Series(rows, dtype=pl.Int64)
+        found = batches.map(partial(_rows_at, columns, at), steps, "denominators")
+        return pl.concat(found).sort(ROW_ID).drop(ROW_ID)
+
+    state = finish_scan(
+        frame, cols, cfg, loss, profiles, Reader(select, gather, False), started
+    )
+    state.report.meta["robust_statistics"] = (
+        f"KLL sketch (k={K}, {GRID:,}-point grid): quantile rank error "
+        f"±{RANK_ERROR:.5f}"
+    )
+    return state
+
+
+def _select(exprs: list[pl.Expr], batch: pl.DataFrame) -> pl.DataFrame:
+    return batch.select(exprs)
+
+
+def _rows_at(columns: list[str], at: pl.Series, batch: pl.DataFrame) -> pl.DataFrame:
+    return batch.filter(pl.col(ROW_ID).cast(pl.Int64).is_in(at.implode())).select(
+        ROW_ID, *columns
+    )
+
+
+def merge_rows(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """One-row results of the batches, merged: lists concatenated, counts summed."""
+    first = parts[0]
+    columns = []
+    for name, dtype in first.schema.items():
+        if isinstance(dtype, pl.List):
+            values = pl.concat([p.get_column(name)[0] for p in parts])
+            columns.append(pl.Series(name, [values], dtype=dtype))
+        else:
+            columns.append(pl.Series(name, [sum(p.get_column(name)[0] for p in parts)]))
+    return pl.DataFrame(columns)
+
+
+# --- transform -----------------------------------------------------------------------
+
+
+@dataclass
+class Transformed:
+    """What a batched transform produced, for the audit."""
+
+    actions: list[Action]
+    drift: list[Finding]
+    n_rows: int  # rows written
+    after: dict[str, ColumnStats] = field(default_factory=dict)
+
+
+def transform_batches(
+    frame: Frame,
+    plan: Plan,
+    *,
+    drift: bool,
+    write: Callable[[pl.DataFrame], None],
+) -> Transformed:
+    """Apply ``plan`` batch by batch; ``write`` receives each cleaned batch.
+
+    A policy set to ``"error"`` raises at the first batch that triggers it.
+    """
+    batches: Batches = frame.batches
+    casts, _ = input_casts(frame, plan)
+    steps = [*frame.steps, ("with_columns", casts)]
+    exprs, masks = transform_query(plan, drift=drift)
+    contract = schema_from_plan(plan)
+    step = max(1, frame.n_rows // GRID)
+    samples: list[pl.DataFrame] = []
+    written = 0
+
+    def one(batch: pl.DataFrame) -> list[np.ndarray]:
+        nonlocal written
+        full, ids = evaluate(batch.lazy(), exprs, masks, frame.source)
+        raise_for_errors(masks, ids, frame.labels)
+        out, keep = kept(full, plan, dropped_rows(masks, ids))
+        validate(out, contract, keep)
+        write(out)
+        written += out.height
+        samples.append(out.gather_every(step))
+        return ids
+
+    per_batch = batches.map(one, steps, "transform")
+    ids = [
+        np.concatenate([b[i] for b in per_batch])
+        if per_batch
+        else np.empty(0, np.int64)
+        for i in range(len(masks))
+    ]
+    actions, drift_findings = audit(masks, ids, frame.labels, frame.n_rows)
+    after = output_stats(
+        pl.concat(samples), roles={plan.target: "target"} if plan.target else {}
+    )
+    return Transformed(actions, drift_findings, written, after)
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+def available_memory() -> int:
+    """Bytes this process may still use: free RAM, capped by the address-space
+    limit (``ulimit -v``) and the cgroup's memory limit when they are set."""
+    import os
+    import resource
+
+    limits = [os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")]
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        limits.append(soft)
+    try:
+        text = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if text.isdigit():
+            limits.append(int(text))
+    except OSError:
+        pass
+    return min(limits)
+
+
+def fits_in_memory(frame: Frame) -> bool:
+    """Whether cleaning ``frame`` in memory is safe: its float64 columns, three
+    times over (input, output, intermediates), within a half of what is free."""
+    need = frame.n_rows * (len(frame.columns) + 1) * 8 * 3
+    return need < available_memory() // 2
+
+
+class FileWriter:
+    """Appends cleaned batches to a Parquet, Arrow IPC, CSV/TSV or NDJSON file."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        if fmt == "json":
+            raise InputError(
+                f"{str(path)!r}: a JSON document cannot be written batch by batch. "
+                "Fix: write .ndjson, .parquet, .arrow or .csv, or pass --no-stream."
+            )
+        self.path, self.fmt = path, fmt
+        self._writer: Any = None
+        self._handle: Any = None
+
+    def __call__(self, batch: pl.DataFrame) -> None:
+        if self.fmt in ("parquet", "ipc"):
+            table = batch.to_arrow()
+            if self._writer is None:
+                import pyarrow.ipc
+                import pyarrow.parquet
+
+                self._writer = (
+                    pyarrow.parquet.ParquetWriter(self.path, table.schema)
+                    if self.fmt == "parquet"
+                    else pyarrow.ipc.new_file(self.path, table.schema)
+                )
+            self._writer.write_table(table)
+            return
+        first = self._handle is None
+        if first:
+            self._handle = self.path.open("wb")
+        if self.fmt == "ndjson":
+            batch.write_ndjson(self._handle)
+        else:
+            batch.write_csv(
+                self._handle,
+                separator="\t" if self.fmt == "tsv" else ",",
+                include_header=first,
+            )
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if self._handle is not None:
+            self._handle.close()
