@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_PIN)"
-	$(BIN)/python -m pip install --quiet -e ".[torch,keras,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[torch,keras,scale,dev]"
 	touch $(STAMP)
 
 # Debian's chromium for the browser tests (never `playwright install`).

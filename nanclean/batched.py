@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -36,7 +36,7 @@ from nanclean.checks.types import Columns, classify, parse_number, target_expr
 from nanclean.config import CleanConfig
 from nanclean.errors import InputError
 from nanclean.findings import Action, Finding
-from nanclean.frame import ROW_ID, Frame, Step, apply_steps
+from nanclean.frame import ROW_ID, Frame, Step, apply_steps, collect
 from nanclean.plan import Plan
 from nanclean.repair import (
     audit,
@@ -98,7 +98,13 @@ class Batches(Protocol):
 
 @dataclass
 class FileBatches:
-    """The batches of a lazy file scan, read by polars' streaming engine."""
+    """The batches of a Parquet or Arrow IPC file: row slices of a lazy scan
+    (polars reads only the row groups / record batches of each slice).
+
+    ``collect_batches`` would be the natural reader, but its engine runs ahead
+    of a slow consumer and buffered the whole file here; slices keep one
+    batch in memory at a time.
+    """
 
     lazy: pl.LazyFrame  # the file with the row id column
     n_rows: int
@@ -109,14 +115,38 @@ class FileBatches:
         self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
     ) -> list[T]:
         out = []
-        done = 0
-        query = apply_steps(self.lazy, steps)
-        for batch in query.collect_batches(chunk_size=self.rows_per_batch):
+        for start in range(0, self.n_rows, self.rows_per_batch):
+            sliced = self.lazy.slice(start, self.rows_per_batch)
+            batch = collect(apply_steps(sliced, steps), "the file", streaming=True)
             out.append(fn(batch))
-            done += batch.height
             if self.progress is not None:
+                done = min(start + self.rows_per_batch, self.n_rows)
                 self.progress(phase, done, self.n_rows)
         return out
+
+
+def read_in_batches(
+    frame: Frame, path: Path, fmt: str, workdir: Path, rows: int = BATCH_ROWS
+) -> Frame:
+    """``frame`` (the file at ``path``) read batch by batch from now on. A
+    format that cannot be sliced cheaply (CSV, NDJSON) is first converted to
+    Parquet in ``workdir`` by polars' streaming sink.
+
+    The scan is built afresh: a scan whose schema was resolved before the row
+    id was added read the whole file for every slice (polars 2.1).
+    """
+    if fmt == "parquet":
+        lazy = pl.scan_parquet(path).with_row_index(ROW_ID)
+    elif fmt == "ipc":
+        lazy = pl.scan_ipc(path).with_row_index(ROW_ID)
+    else:
+        copy = workdir / "input.parquet"
+        try:
+            frame.lazy.sink_parquet(copy, row_group_size=BATCH_ROWS // 4)
+        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
+            raise InputError(f"Could not read {frame.source}: {exc}") from None
+        lazy = pl.scan_parquet(copy)
+    return replace(frame, lazy=lazy, batches=FileBatches(lazy, frame.n_rows, rows))
 
 
 # --- scan ----------------------------------------------------------------------------
@@ -273,12 +303,13 @@ def available_memory() -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
         limits.append(soft)
-    try:
-        text = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+    for cgroup in ("memory.max", "memory/memory.limit_in_bytes"):  # v2, v1
+        try:
+            text = (Path("/sys/fs/cgroup") / cgroup).read_text().strip()
+        except OSError:
+            continue
         if text.isdigit():
             limits.append(int(text))
-    except OSError:
-        pass
     return min(limits)
 
 

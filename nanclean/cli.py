@@ -15,7 +15,10 @@ report to stdout (which then holds nothing else).
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from enum import StrEnum
@@ -37,6 +40,9 @@ from nanclean.frame import FORMAT_OF_EXTENSION
 from nanclean.report.terminal import Terminal
 
 __all__ = ["app", "main"]
+
+#: Rows per batch of a streamed file (``nanclean.batched.BATCH_ROWS``).
+BATCH_ROWS = 250_000
 
 #: Files larger than this get a progress spinner (unless --quiet).
 LARGE_FILE_BYTES = 50 * 1024 * 1024
@@ -227,6 +233,15 @@ StreamOpt = Annotated[
         show_default=False,
     ),
 ]
+BatchRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--batch-rows",
+        min=1000,
+        metavar="N",
+        help="Rows per batch when streaming (memory grows with it).",
+    ),
+]
 OutOpt = Annotated[
     Path,
     typer.Option(
@@ -264,6 +279,7 @@ def scan(
     format: FormatOpt = None,
     quiet: QuietOpt = False,
     stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Find what will turn the loss into NaN; change nothing.
 
@@ -273,7 +289,9 @@ def scan(
     import nanclean as nc
 
     out = _Out(json, quiet)
-    frame = _read(data, format, out, target=target, stream=stream)
+    frame = _read(
+        data, format, out, target=target, stream=stream, batch_rows=batch_rows
+    )
     cfg = _config(config)
     with out.progress(f"Scanning {data.name}", data, frame):
         report = nc.scan(frame, target=target, loss=_loss(loss), config=cfg)
@@ -312,13 +330,16 @@ def clean(
     format: FormatOpt = None,
     quiet: QuietOpt = False,
     stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Scan, repair and write the cleaned data and its audit report."""
     from nanclean.cleaner import Cleaner
 
     out = _Out(json, quiet)
     fmt = _output_format(output)
-    frame = _read(data, format, out, target=target, stream=stream)
+    frame = _read(
+        data, format, out, target=target, stream=stream, batch_rows=batch_rows
+    )
     cleaner = Cleaner(_config(config))
     with (
         out.progress(f"Cleaning {data.name}", data, frame),
@@ -364,6 +385,7 @@ def apply(
     format: FormatOpt = None,
     quiet: QuietOpt = False,
     stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Clean new data with a saved Plan and report drift from the training data."""
     from nanclean.cleaner import Cleaner
@@ -377,7 +399,7 @@ def apply(
         raise typer.BadParameter(
             f"{plan} is not a nanclean plan: {exc}", param_hint="'--plan'"
         ) from None
-    frame = _read(data, format, out, stream=stream)
+    frame = _read(data, format, out, stream=stream, batch_rows=batch_rows)
     with (
         out.progress(f"Applying the plan to {data.name}", data, frame),
         _sink(frame, output, fmt) as sink,
@@ -644,6 +666,7 @@ def _read(
     *,
     target: str | None = None,
     stream: bool | None = False,
+    batch_rows: int = BATCH_ROWS,
 ) -> Any:
     from nanclean.errors import format_rows
     from nanclean.frame import read
@@ -660,10 +683,13 @@ def _read(
             f" Columns: {format_rows(frame.columns, first=10)}.",
             param_hint="'--target'",
         )
-    from nanclean.batched import FileBatches, fits_in_memory
+    from nanclean.batched import fits_in_memory, read_in_batches
 
     if stream or (stream is None and not fits_in_memory(frame)):
-        frame.batches = FileBatches(frame.lazy, frame.n_rows)
+        fmt = format.value if format else FORMAT_OF_EXTENSION[path.suffix.lower()]
+        workdir = Path(tempfile.mkdtemp(prefix="nanclean-"))
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        frame = read_in_batches(frame, path, fmt, workdir, batch_rows)
     return frame
 
 

@@ -320,7 +320,10 @@ def _run_flags(
     narrowed = []
     for c, members in pending.items():
         flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
-        if flaggable is not None and c in profiles:
+        # narrowed (the cells gathered, then masked) only in memory: batch by
+        # batch, a column of many flaggable cells (a 0/1 column is half zeros,
+        # all near-zero candidates) would gather them all before any mask runs
+        if flaggable is not None and c in profiles and reader.in_memory:
             narrowed.append(c)
             at = flaggable.arg_true()  # a gather is cheaper than two filters
             by_column[c] = [
