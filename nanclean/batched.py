@@ -35,7 +35,7 @@ import polars as pl
 from nanclean.checks.types import Columns, classify, parse_number, target_expr
 from nanclean.config import CleanConfig
 from nanclean.errors import InputError
-from nanclean.findings import Action, Finding
+from nanclean.findings import Action, Finding, RowLabels
 from nanclean.frame import ROW_ID, Frame, Step, apply_steps, collect
 from nanclean.plan import Plan
 from nanclean.repair import (
@@ -245,48 +245,86 @@ class Transformed:
     after: dict[str, ColumnStats] = field(default_factory=dict)
 
 
+@dataclass
+class TransformPass:
+    """The transform of one batch: everything it needs travels with it (to a
+    Dask worker too); ``write`` (a file's writer) only runs in-process."""
+
+    plan: Plan
+    exprs: list[pl.Expr]
+    masks: list[Any]
+    labels: RowLabels
+    step: int  # every step-th output row is kept for the statistics after
+    source: str
+    write: Callable[[pl.DataFrame], None] | None = None
+
+    def clean(
+        self, batch: pl.DataFrame
+    ) -> tuple[pl.DataFrame, np.ndarray, list[np.ndarray]]:
+        """The kept rows of the cleaned batch, their row ids, and the row ids of
+        every mask. A policy set to ``"error"`` raises here."""
+        full, ids = evaluate(batch.lazy(), self.exprs, self.masks, self.source)
+        raise_for_errors(self.masks, ids, self.labels)
+        out, keep = kept(full, self.plan, dropped_rows(self.masks, ids))
+        validate(out, schema_from_plan(self.plan), keep)
+        return out, keep, ids
+
+    def __call__(
+        self, batch: pl.DataFrame
+    ) -> tuple[list[np.ndarray], pl.DataFrame, int]:
+        out, _, ids = self.clean(batch)
+        if self.write is not None:
+            self.write(out)
+        return ids, out.gather_every(self.step), out.height
+
+
+def transform_pass(
+    frame: Frame,
+    plan: Plan,
+    *,
+    drift: bool,
+    write: Callable[[pl.DataFrame], None] | None = None,
+) -> tuple[TransformPass, list[Step]]:
+    """The per-batch transform of ``frame`` by ``plan``, and the batches' steps."""
+    casts, _ = input_casts(frame, plan)
+    exprs, masks = transform_query(plan, drift=drift)
+    one = TransformPass(
+        plan,
+        exprs,
+        masks,
+        frame.labels,
+        max(1, frame.n_rows // GRID),
+        frame.source,
+        write,
+    )
+    return one, [*frame.steps, ("with_columns", casts)]
+
+
 def transform_batches(
     frame: Frame,
     plan: Plan,
     *,
     drift: bool,
-    write: Callable[[pl.DataFrame], None],
+    write: Callable[[pl.DataFrame], None] | None = None,
 ) -> Transformed:
     """Apply ``plan`` batch by batch; ``write`` receives each cleaned batch.
 
     A policy set to ``"error"`` raises at the first batch that triggers it.
+    Without ``write`` (Dask), the pass only audits: the cleaned partitions
+    are built lazily by ``nanclean.distributed``.
     """
-    batches: Batches = frame.batches
-    casts, _ = input_casts(frame, plan)
-    steps = [*frame.steps, ("with_columns", casts)]
-    exprs, masks = transform_query(plan, drift=drift)
-    contract = schema_from_plan(plan)
-    step = max(1, frame.n_rows // GRID)
-    samples: list[pl.DataFrame] = []
-    written = 0
-
-    def one(batch: pl.DataFrame) -> list[np.ndarray]:
-        nonlocal written
-        full, ids = evaluate(batch.lazy(), exprs, masks, frame.source)
-        raise_for_errors(masks, ids, frame.labels)
-        out, keep = kept(full, plan, dropped_rows(masks, ids))
-        validate(out, contract, keep)
-        write(out)
-        written += out.height
-        samples.append(out.gather_every(step))
-        return ids
-
-    per_batch = batches.map(one, steps, "transform")
+    one, steps = transform_pass(frame, plan, drift=drift, write=write)
+    per_batch = frame.batches.map(one, steps, "transform")
     ids = [
-        np.concatenate([b[i] for b in per_batch])
-        if per_batch
-        else np.empty(0, np.int64)
-        for i in range(len(masks))
+        np.concatenate([ids[i] for ids, _, _ in per_batch])
+        for i in range(len(one.masks))
     ]
-    actions, drift_findings = audit(masks, ids, frame.labels, frame.n_rows)
+    actions, drift_findings = audit(one.masks, ids, frame.labels, frame.n_rows)
     after = output_stats(
-        pl.concat(samples), roles={plan.target: "target"} if plan.target else {}
+        pl.concat([sample for _, sample, _ in per_batch]),
+        roles={plan.target: "target"} if plan.target else {},
     )
+    written = sum(n for _, _, n in per_batch)
     return Transformed(actions, drift_findings, written, after)
 
 

@@ -35,8 +35,10 @@ __all__ = [
     "collect",
     "is_dask",
     "partition_frame",
+    "partition_start",
     "read",
     "restore",
+    "to_partition",
 ]
 
 #: Name of the 0-based original row position attached to every frame.
@@ -181,6 +183,24 @@ def partition_frame(pdf: Any, offset: int) -> pl.DataFrame:
     ``offset, offset + 1, ...`` (NaN and null kept apart, as for pandas)."""
     _, lazy, _, _, _ = _from_pandas(pdf.reset_index(drop=True))
     return lazy.collect().with_row_index(ROW_ID, offset=offset)
+
+
+def partition_start(pdf: Any) -> tuple[int, int | None]:
+    """The length of a pandas partition, and where its index starts when it is
+    a step-1 RangeIndex (None otherwise): row labels are then positions."""
+    import pandas as pd
+
+    index = pdf.index
+    plain = isinstance(index, pd.RangeIndex) and index.step == 1
+    return len(pdf), (int(index.start) if plain else None)
+
+
+def to_partition(out: pl.DataFrame, pdf: Any, positions: np.ndarray) -> Any:
+    """A cleaned partition as pandas, with the labels of its input rows at
+    ``positions`` (0-based within the partition)."""
+    result = out.to_pandas()
+    result.index = pdf.index[positions]
+    return result
 
 
 def read_dask(ddf: Any) -> Frame:

@@ -208,7 +208,11 @@ class AuditReport:
 
         side = path.with_name(path.stem + ".rows.parquet")
         parts = []
-        for key, entries in (("findings", self.findings), ("actions", self.actions)):
+        groups: list[tuple[str, list[Finding] | list[Action]]] = [
+            ("findings", self.findings),
+            ("actions", self.actions),
+        ]
+        for key, entries in groups:
             for i, entry in enumerate(entries):
                 rows = entry.row_ids
                 if len(rows) <= limit:
