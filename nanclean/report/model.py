@@ -208,9 +208,9 @@ class AuditReport:
 
         side = path.with_name(path.stem + ".rows.parquet")
         parts = []
-        groups: list[tuple[str, list[Finding] | list[Action]]] = [
-            ("findings", self.findings),
-            ("actions", self.actions),
+        groups: list[tuple[str, list[Finding | Action]]] = [
+            ("findings", list(self.findings)),
+            ("actions", list(self.actions)),
         ]
         for key, entries in groups:
             for i, entry in enumerate(entries):
