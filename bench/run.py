@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         results["report"] = report_methods.measure(frames, args.repeats)
     context["load_after"] = os.getloadavg()
     context["total_seconds"] = time.time() - started
-    args.output.write_text(render(results, args))
+    args.output.write_text(render(results, args) + _scaling_section(args.output))
     print(f"wrote {args.output} in {context['total_seconds']:.0f} s", flush=True)
     return 0
 
@@ -119,6 +119,16 @@ def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:
         _log(f"{section} {n:,} rows: peak memory of {method}")
         peaks[method] = measure.peak_in_fresh_process(section, method, n)
     return peaks
+
+
+def _scaling_section(path: Path) -> str:
+    """The section bench/scaling.py wrote (it runs on its own): kept as it is."""
+    from scaling import BEGIN, END
+
+    text = path.read_text() if path.exists() else ""
+    if BEGIN not in text:
+        return ""
+    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
 
 
 def _log(text: str) -> None:
