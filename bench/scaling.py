@@ -30,6 +30,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers import run_cli  # the CLI in a child process: seconds, peak RSS
+
 HERE = Path(__file__).parent
 CACHE = HERE / ".cache"
 BEGIN, END = "<!-- scaling: begin -->", "<!-- scaling: end -->"
@@ -63,23 +66,6 @@ def dataset(n: int, columns: int) -> Path:
     writer.close()
     path.with_suffix(".tmp").rename(path)
     return path
-
-
-def cli(*args: Any) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of the nanclean CLI in a fresh child process."""
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # the child
-        try:
-            os.execv(
-                sys.executable, [sys.executable, "-m", "nanclean", *map(str, args)]
-            )
-        finally:
-            os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"nanclean {args} failed")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def _peak_rss() -> float:
@@ -119,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in args.sizes:
         path = dataset(n, args.columns)
-        scan = cli("scan", path, "--stream", "--fail-on", "never", "-q")
-        clean = cli("clean", path, "-o", CACHE / "out.parquet", "--stream", "-q")
+        scan = run_cli("scan", path, "--stream", "--fail-on", "never", "-q")
+        clean = run_cli("clean", path, "-o", CACHE / "out.parquet", "--stream", "-q")
         dask = dask_clean(path, CACHE / "out_dask") if n in dask_sizes else None
         rows.append((n, path.stat().st_size, scan, clean, dask))
         print(n, scan, clean, dask, flush=True)

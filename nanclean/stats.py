@@ -16,6 +16,9 @@ bounds that sit ten robust standard deviations from the median. Measured on
 the benchmark data (bench/RESULTS.md, 1M and 5M rows × 50 columns), the worst
 column was 0.41 points off for the median and quartiles and 0.11 for q01 /
 q99 (0.13 and 0.03 on average). Counts and rows of findings stay exact.
+Data read in batches (a file larger than memory, a Dask DataFrame) never uses
+this sample: its robust statistics come from a mergeable quantile sketch with
+a stated rank error (``nanclean.sketch``), through :func:`build_profiles`.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import jsonschema
 import numpy as np
 import polars as pl
 import pytest
+from helpers import run_cli
 from typer.testing import CliRunner
 
 import nanclean as nc
@@ -166,8 +165,9 @@ def test_the_batched_scan_finds_exactly_what_the_in_memory_scan_finds(
     assert "KLL" in got.meta["robust_statistics"]
 
 
-def plans_equal(a: nc.Cleaner, b: nc.Cleaner) -> None:
-    left, right = a.plan.to_dict(), b.plan.to_dict()
+def plans_equal(a: Any, b: Any) -> None:
+    """Two Plans, equal up to float rounding."""
+    left, right = a.to_dict(), b.to_dict()
     for x, y in zip(left.pop("columns"), right.pop("columns"), strict=True):
         assert x.keys() == y.keys()
         for key in x:
@@ -209,8 +209,8 @@ def test_the_streamed_clean_writes_what_the_in_memory_clean_writes(
             (e["kind"], e["column"], e["count"], e["rows"]) for e in reports[0][key]
         ] == [(e["kind"], e["column"], e["count"], e["rows"]) for e in reports[1][key]]
     plans_equal(
-        nc.Cleaner.from_plan(tmp_path / "--stream.plan.json"),
-        nc.Cleaner.from_plan(tmp_path / "--no-stream.plan.json"),
+        nc.Cleaner.from_plan(tmp_path / "--stream.plan.json").plan,
+        nc.Cleaner.from_plan(tmp_path / "--no-stream.plan.json").plan,
     )
 
 
@@ -241,6 +241,20 @@ def test_a_streamed_apply_reports_the_same_drift(tmp_path: Path) -> None:
         )
     assert found[0] == found[1]
     assert any(kind == "drift_range" for kind, *_ in found[0])
+
+
+def test_the_cli_streams_by_itself_when_the_data_would_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, report = tmp_path / "data.parquet", tmp_path / "audit.json"
+    planted(3000).write_parquet(data)
+    monkeypatch.setattr("nanclean.batched.available_memory", lambda: 1_000_000)
+    result = invoke("scan", data, "--json", report, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "KLL" in json.loads(report.read_text())["meta"]["robust_statistics"]
+    result = invoke("clean", data, "-o", tmp_path / "out.json", "-q")
+    assert result.exit_code == 2
+    assert "cannot be written batch by batch" in " ".join(result.output.split())
 
 
 def test_a_refusing_policy_leaves_no_partial_output(tmp_path: Path) -> None:
@@ -308,24 +322,15 @@ REFERENCE_ROWS = 300_000
 
 
 def peak_rss_mb(*args: Any) -> float:
-    """Run the CLI in a child process; its peak resident set size, in MB.
+    """The CLI's peak RSS in a child process, in MB.
 
     Not RLIMIT_AS: polars and numpy reserve address space far beyond what they
     touch (the CLI dies at start under a 1 GB RLIMIT_AS even on a tiny file, and
     starts under 2 GB), so an address-space cap would have to exceed the file.
-    The peak RSS of exactly this child (os.wait4) is what a memory cap limits.
+    There is no cgroup v2 to join here either. The peak RSS of exactly this
+    child is what a memory cap limits.
     """
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.execv(
-                sys.executable, [sys.executable, "-m", "nanclean", *map(str, args)]
-            )
-        finally:
-            os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, args
-    return usage.ru_maxrss / 1024
+    return run_cli(*args)[1]
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ class ColumnStats:
     min, max, mean, std, median, mad and the quantiles are over finite values
     only; they are None when the column has no finite value. ``estimated`` is
     True when median, MAD and quantiles come from a sample (see
-    ``CleanConfig.sample_size``); every count is exact.
+    ``CleanConfig.sample_size``) or, for data read in batches, from a quantile
+    sketch (``nanclean.sketch``); every count is exact.
     """
 
     name: str
