@@ -122,13 +122,13 @@ def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:
 
 
 def _scaling_section(path: Path) -> str:
-    """The section bench/scaling.py wrote (it runs on its own): kept as it is."""
-    from scaling import BEGIN, END
+    """The sections bench/scaling.py wrote at the end (it runs on its own): kept."""
+    from scaling import BEGIN
 
     text = path.read_text() if path.exists() else ""
-    if BEGIN not in text:
-        return ""
-    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+    starts = [text.find(m) for m in (BEGIN, BEGIN.replace("scaling", "scaling-dask"))]
+    found = [i for i in starts if i >= 0]
+    return "\n" + text[min(found) :] if found else ""
 
 
 def _log(text: str) -> None:

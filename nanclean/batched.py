@@ -90,9 +90,16 @@ class Batches(Protocol):
     n_rows: int
 
     def map(
-        self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
+        self,
+        fn: Callable[[pl.DataFrame], T],
+        steps: list[Step],
+        phase: str,
+        *,
+        merge: Callable[[T, T], T] | None = None,
     ) -> list[T]:
-        """``fn`` of every batch (after ``steps``), in row order."""
+        """``fn`` of every batch (after ``steps``), in row order; with ``merge``,
+        the one result of folding them (as they come, where the batches are
+        read in-process: memory does not grow with their number)."""
         ...
 
 
@@ -112,13 +119,21 @@ class FileBatches:
     progress: Progress | None = None
 
     def map(
-        self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
+        self,
+        fn: Callable[[pl.DataFrame], T],
+        steps: list[Step],
+        phase: str,
+        *,
+        merge: Callable[[T, T], T] | None = None,
     ) -> list[T]:
-        out = []
+        out: list[T] = []
         for start in range(0, self.n_rows, self.rows_per_batch):
             sliced = self.lazy.slice(start, self.rows_per_batch)
             batch = collect(apply_steps(sliced, steps), "the file", streaming=True)
-            out.append(fn(batch))
+            result = fn(batch)
+            out = (
+                [merge(out[0], result)] if merge is not None and out else [*out, result]
+            )
             if self.progress is not None:
                 done = min(start + self.rows_per_batch, self.n_rows)
                 self.progress(phase, done, self.n_rows)
@@ -177,12 +192,12 @@ def scan_batches(
     steps = column_steps(frame, cols, cfg.label_map)
     options = profile_options(frame, cfg, cols)
     numeric = cols.numeric
-    parts = batches.map(
+    (merged,) = batches.map(
         partial(summarize, columns=numeric, distinct_for=options["distinct_for"]),
         steps,
         "statistics",
+        merge=lambda a, b: merge_summaries([a, b]),
     )
-    merged = merge_summaries(parts)
     grids = {c: quantile_grid(merged[c]) for c in numeric}
     profiles = build_profiles(
         {c: merged[c].finish() for c in numeric},
@@ -192,7 +207,13 @@ def scan_batches(
     )
 
     def select(exprs: list[pl.Expr]) -> pl.DataFrame:
-        return merge_rows(batches.map(partial(_select, exprs), steps, "findings"))
+        (merged,) = batches.map(
+            partial(_select, exprs),
+            steps,
+            "findings",
+            merge=lambda a, b: merge_rows([a, b]),
+        )
+        return merged
 
     def gather(columns: list[str], rows: np.ndarray) -> pl.DataFrame:
         at = pl.Series(rows, dtype=pl.Int64)
@@ -248,12 +269,15 @@ class Transformed:
 @dataclass
 class TransformPass:
     """The transform of one batch: everything it needs travels with it (to a
-    Dask worker too); ``write`` (a file's writer) only runs in-process."""
+    Dask worker too); ``write`` (a file's writer) only runs in-process, and so
+    does the early refusal of an ``"error"`` policy, which names rows by their
+    ``labels`` (None on Dask: the labels stay on the client, which refuses
+    after the pass)."""
 
     plan: Plan
     exprs: list[pl.Expr]
     masks: list[Any]
-    labels: RowLabels
+    labels: RowLabels | None
     step: int  # every step-th output row is kept for the statistics after
     source: str
     write: Callable[[pl.DataFrame], None] | None = None
@@ -264,7 +288,8 @@ class TransformPass:
         """The kept rows of the cleaned batch, their row ids, and the row ids of
         every mask. A policy set to ``"error"`` raises here."""
         full, ids = evaluate(batch.lazy(), self.exprs, self.masks, self.source)
-        raise_for_errors(self.masks, ids, self.labels)
+        if self.labels is not None:
+            raise_for_errors(self.masks, ids, self.labels)
         out, keep = kept(full, self.plan, dropped_rows(self.masks, ids))
         validate(out, schema_from_plan(self.plan), keep)
         return out, keep, ids
@@ -288,11 +313,12 @@ def transform_pass(
     """The per-batch transform of ``frame`` by ``plan``, and the batches' steps."""
     casts, _ = input_casts(frame, plan)
     exprs, masks = transform_query(plan, drift=drift)
+    in_process = isinstance(frame.batches, FileBatches)
     one = TransformPass(
         plan,
         exprs,
         masks,
-        frame.labels,
+        frame.labels if in_process else None,
         max(1, frame.n_rows // GRID),
         frame.source,
         write,
@@ -319,6 +345,7 @@ def transform_batches(
         np.concatenate([ids[i] for ids, _, _ in per_batch])
         for i in range(len(one.masks))
     ]
+    raise_for_errors(one.masks, ids, frame.labels)
     actions, drift_findings = audit(one.masks, ids, frame.labels, frame.n_rows)
     after = output_stats(
         pl.concat([sample for _, sample, _ in per_batch]),

@@ -15,6 +15,7 @@ and the other way round: it is the same plain data.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import reduce
 from typing import Any, TypeVar
 
 import numpy as np
@@ -77,7 +78,12 @@ class DaskBatches:
         self.progress: Progress | None = None
 
     def map(
-        self, fn: Callable[[pl.DataFrame], T], steps: list[Step], phase: str
+        self,
+        fn: Callable[[pl.DataFrame], T],
+        steps: list[Step],
+        phase: str,
+        *,
+        merge: Callable[[T, T], T] | None = None,
     ) -> list[T]:
         dask = _dask()
         tasks = [
@@ -87,7 +93,7 @@ class DaskBatches:
         out = list(dask.compute(*tasks))
         if self.progress is not None:
             self.progress(phase, self.n_rows, self.n_rows)
-        return out
+        return [reduce(merge, out)] if merge is not None else out
 
 
 def _on_partition(pdf: Any, offset: int, steps: list[Step], fn: Callable[..., T]) -> T:
