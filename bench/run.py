@@ -123,12 +123,9 @@ def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:
 
 def _scaling_section(path: Path) -> str:
     """The sections bench/scaling.py wrote at the end (it runs on its own): kept."""
-    from scaling import BEGIN
-
     text = path.read_text() if path.exists() else ""
-    starts = [text.find(m) for m in (BEGIN, BEGIN.replace("scaling", "scaling-dask"))]
-    found = [i for i in starts if i >= 0]
-    return "\n" + text[min(found) :] if found else ""
+    start = text.find("<!-- scaling")
+    return "\n" + text[start:] if start >= 0 else ""
 
 
 def _log(text: str) -> None:
