@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_PIN)"
-	$(EDITABLE_NOTICE_OFF) $(BIN)/python -m pip install --quiet -e ".[torch,keras,dev,corpus]"
+	$(EDITABLE_NOTICE_OFF) $(BIN)/python -m pip install --quiet -e ".[torch,keras,scale,dev,corpus]"
 	touch $(STAMP)
 
 # Debian's chromium for the browser tests (never `playwright install`).

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         results["real_data"] += ["", *quality.section_lines(quality.run())]
     context["load_after"] = os.getloadavg()
     context["total_seconds"] = time.time() - started
-    args.output.write_text(render(results, args))
+    args.output.write_text(render(results, args) + _scaling_section(args.output))
     print(f"wrote {args.output} in {context['total_seconds']:.0f} s", flush=True)
     return 0
 
@@ -144,6 +144,13 @@ def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:
         _log(f"{section} {n:,} rows: peak memory of {method}")
         peaks[method] = measure.peak_in_fresh_process(section, method, n)
     return peaks
+
+
+def _scaling_section(path: Path) -> str:
+    """The sections bench/scaling.py wrote at the end (it runs on its own): kept."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find("<!-- scaling")
+    return "\n" + text[start:] if start >= 0 else ""
 
 
 def _log(text: str) -> None:

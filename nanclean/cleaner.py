@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ from nanclean.errors import (
 )
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
 from nanclean.fit import fit_plan
-from nanclean.frame import ROW_ID, Frame, collect, read, restore
+from nanclean.frame import ROW_ID, Frame, InputKind, collect, read, restore
 from nanclean.plan import Plan
-from nanclean.repair import Applied, apply_plan, prepare
-from nanclean.report.model import AuditReport
+from nanclean.repair import apply_plan, input_casts, prepare
+from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.safeguards import check_row_loss, refuse_label_coding
 from nanclean.scan import ScanState, check_target, run_scan
@@ -125,30 +126,46 @@ class Cleaner:
         loss: str | None = None,
         schema: pa.DataFrameSchema | None = None,
         exclude_rows: Any = None,
+        sink: Callable[[pl.DataFrame], None] | None = None,
     ) -> CleanResult:
         """Fit on ``data`` and clean it, reading it once for the scan and once to clean.
 
         ``exclude_rows``: rows to drop from the output, as in :func:`clean`.
+        ``sink``: for data read in batches (the CLI's streaming path), receives
+        every cleaned batch; the result then holds the report and the plan.
         """
         started = time.perf_counter()
         frame = read(data)
         exclude = excluded_positions(frame, exclude_rows)
         state = self._fit(frame, target, loss, schema)
-        lazy, _ = prepare(_with_ratios(frame, self.config, self.plan.target), self.plan)
+        derived = _with_ratios(frame, self.config, self.plan.target)
         return self._finish(
-            frame, lazy, state.report, drift=False, started=started, exclude=exclude
+            frame,
+            derived,
+            state.report,
+            drift=False,
+            started=started,
+            exclude=exclude,
+            sink=sink,
         )
 
-    def transform(self, data: Any, *, exclude_rows: Any = None) -> CleanResult:
+    def transform(
+        self,
+        data: Any,
+        *,
+        exclude_rows: Any = None,
+        sink: Callable[[pl.DataFrame], None] | None = None,
+    ) -> CleanResult:
         """Clean new data with the fitted Plan; report drift against training (D10).
 
         ``exclude_rows``: rows to drop from the output, as in :func:`clean`.
+        ``sink``: as for :meth:`fit_transform`.
         """
         started = time.perf_counter()
         plan = self.plan
         frame = read(data)
         exclude = excluded_positions(frame, exclude_rows)
-        lazy, extra = prepare(frame, plan)
+        _, extra = input_casts(frame, plan)
         config = self.config.replace(
             target=plan.target if plan.target in frame.columns else None,
             loss=plan.loss,
@@ -166,7 +183,13 @@ class Cleaner:
         before.findings = [f for f in before.findings if f.kind not in _REFITTED]
         before.findings += extra
         return self._finish(
-            frame, lazy, before, drift=True, started=started, exclude=exclude
+            frame,
+            frame,
+            before,
+            drift=True,
+            started=started,
+            exclude=exclude,
+            sink=sink,
         )
 
     # --- the steps ---------------------------------------------------------------
@@ -198,16 +221,24 @@ class Cleaner:
     def _finish(
         self,
         frame: Frame,
-        lazy: pl.LazyFrame,
+        derived: Frame,
         before: AuditReport,
         *,
         drift: bool,
         started: float,
         exclude: np.ndarray | None = None,
+        sink: Callable[[pl.DataFrame], None] | None = None,
     ) -> CleanResult:
+        """Transform ``derived`` (``frame`` with the declared ratios, when
+        fitting) and audit it."""
         plan = self.plan
         if plan.target and plan.target not in frame.columns:
             plan = _without_target(plan)
+        if frame.batches is not None:
+            return self._finish_batches(
+                frame, derived, before, plan, drift=drift, exclude=exclude, sink=sink
+            )
+        lazy, _ = prepare(derived, plan)
         applied = apply_plan(
             plan,
             lazy,
@@ -218,17 +249,95 @@ class Cleaner:
             exclude=exclude,
         )
         check_row_loss(
-            applied,
+            applied.actions,
             n_rows=frame.n_rows,
             max_row_loss=self.config.max_row_loss,
             target_stats=before.columns.get(plan.target) if plan.target else None,
         )
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
-        report = _audit(before, plan, applied, frame, drift=drift)
+        after = output_stats(
+            applied.frame, roles={plan.target: "target"} if plan.target else {}
+        )
+        report = _audit(
+            before,
+            plan,
+            frame,
+            applied.actions,
+            applied.drift,
+            n_out=applied.frame.height,
+            after=after,
+            drift_checked=drift,
+            mapped=(
+                _mapped_rows(plan, frame, applied.row_ids)
+                if plan.label_map and plan.target
+                else None
+            ),
+        )
         report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
         result_frame = restore(applied.frame, frame, applied.row_ids)
         return CleanResult(
             result_frame, report, plan, applied.row_ids, applied.frame, frame.labels
+        )
+
+    def _finish_batches(
+        self,
+        frame: Frame,
+        derived: Frame,
+        before: AuditReport,
+        plan: Plan,
+        *,
+        drift: bool,
+        exclude: np.ndarray | None,
+        sink: Callable[[pl.DataFrame], None] | None,
+    ) -> CleanResult:
+        """The transform of data read in batches: into ``sink``, or (Dask) into
+        a Dask DataFrame of cleaned partitions."""
+        from nanclean.batched import transform_batches
+
+        started = time.perf_counter()
+        out: Any = None
+        if sink is None and frame.kind is InputKind.DASK:
+            from nanclean.distributed import transform_partitions
+
+            out, done = transform_partitions(
+                derived, plan, drift=drift, exclude=exclude
+            )
+        elif sink is None:
+            raise NancleanError(
+                "Data read in batches is cleaned into a sink: pass sink= (a callable "
+                "that receives each cleaned batch), e.g. through `nanclean clean`."
+            )
+        else:
+            done = transform_batches(
+                derived, plan, drift=drift, exclude=exclude, write=sink
+            )
+        check_row_loss(
+            done.actions,
+            n_rows=frame.n_rows,
+            max_row_loss=self.config.max_row_loss,
+            target_stats=before.columns.get(plan.target) if plan.target else None,
+        )
+        report = _audit(
+            before,
+            plan,
+            frame,
+            done.actions,
+            done.drift,
+            n_out=done.n_rows,
+            after=done.after,
+            drift_checked=drift,
+            mapped=None,  # not counted batch by batch
+        )
+        report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+        empty = pl.DataFrame(schema={c: pl.Float64 for c in plan.output_columns})
+        return CleanResult(
+            out,
+            report,
+            plan,
+            np.empty(0, np.int64),
+            empty,
+            frame.labels,
+            in_memory=False,
         )
 
 
@@ -357,29 +466,12 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
                 )
     new = [n for n in cfg.ratios if n not in frame.columns]
     schema = {**frame.schema, **{n: "Float64" for n in cfg.ratios}}
-    return Frame(
-        frame.lazy.with_columns(exprs),
-        frame.kind,
-        frame.columns + new,
-        frame.n_rows,
-        frame.labels,
-        frame.source,
-        frame.pandas_index,
-        schema,
-    )
+    return frame.derive(("with_columns", exprs), frame.columns + new, schema)
 
 
 def _select(frame: Frame, columns: list[str]) -> Frame:
-    return Frame(
-        frame.lazy.select(ROW_ID, *columns),
-        frame.kind,
-        columns,
-        frame.n_rows,
-        frame.labels,
-        frame.source,
-        frame.pandas_index,
-        {c: t for c, t in frame.schema.items() if c in columns},
-    )
+    schema = {c: t for c, t in frame.schema.items() if c in columns}
+    return frame.derive(("select", [ROW_ID, *columns]), columns, schema)
 
 
 def _categories(state: ScanState) -> dict[str, list[Any]]:
@@ -430,17 +522,26 @@ def _mapped_rows(plan: Plan, frame: Frame, kept: np.ndarray) -> np.ndarray:
 
 
 def _audit(
-    before: AuditReport, plan: Plan, applied: Applied, frame: Frame, *, drift: bool
+    before: AuditReport,
+    plan: Plan,
+    frame: Frame,
+    applied_actions: list[Action],
+    drift: list[Finding],
+    *,
+    n_out: int,
+    after: dict[str, ColumnStats],
+    drift_checked: bool,
+    mapped: np.ndarray | None,
 ) -> AuditReport:
     """The report of a clean: findings before, actions, drift, stats after."""
-    actions: list[Action] = list(applied.actions)
+    actions: list[Action] = list(applied_actions)
     for cp in plan.columns:
         if cp.ratio and cp.name not in frame.columns:
             actions.append(
                 Action(
                     ActionKind.DERIVED,
                     cp.name,
-                    len(applied.row_ids),
+                    n_out,
                     details={"numerator": cp.ratio[0], "denominator": cp.ratio[1]},
                 )
             )
@@ -458,7 +559,7 @@ def _audit(
                 Action(
                     ActionKind.SCALED,
                     cp.name,
-                    len(applied.row_ids),
+                    n_out,
                     details={
                         "method": cp.scale,
                         "center": cp.center,
@@ -481,26 +582,23 @@ def _audit(
             Action(
                 ActionKind.ENCODED,
                 enc.name,
-                len(applied.row_ids),
+                n_out,
                 details={"method": enc.method, "categories": enc.categories[:50]},
             )
         )
     if plan.label_map and plan.target:
-        mapped = _mapped_rows(plan, frame, applied.row_ids)
         actions.append(
             Action(
                 ActionKind.LABEL_MAPPED,
                 plan.target,
-                len(mapped),
-                mapped,
+                0 if mapped is None else len(mapped),
+                np.empty(0, np.int64) if mapped is None else mapped,
                 details={"mapping": plan.label_map},
             )
         )
     for a in actions:
         a.labels = frame.labels
-    findings: list[Finding] = before.findings + applied.drift
-    out = applied.frame
-    after = output_stats(out, roles={plan.target: "target"} if plan.target else {})
+    findings: list[Finding] = before.findings + drift
     return AuditReport(
         findings=findings,
         columns=before.columns,
@@ -511,13 +609,13 @@ def _audit(
         actions=actions,
         after=after,
         output={
-            "n_rows": out.height,
-            "n_columns": out.width,
+            "n_rows": n_out,
+            "n_columns": len(plan.output_columns),
             "dtype": plan.dtype,
-            "rows_dropped": frame.n_rows - out.height,
+            "rows_dropped": frame.n_rows - n_out,
             "columns": plan.output_columns,
             "plan": plan.to_dict(),
-            "drift_checked": drift,
+            "drift_checked": drift_checked,
         },
         meta=before.meta,
     )

@@ -15,7 +15,10 @@ report to stdout (which then holds nothing else).
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from enum import StrEnum
@@ -37,6 +40,9 @@ from nanclean.frame import FORMAT_OF_EXTENSION
 from nanclean.report.terminal import Terminal
 
 __all__ = ["app", "main"]
+
+#: Rows per batch of a streamed file (``nanclean.batched.BATCH_ROWS``).
+BATCH_ROWS = 250_000
 
 #: Files larger than this get a progress spinner (unless --quiet).
 LARGE_FILE_BYTES = 50 * 1024 * 1024
@@ -267,6 +273,25 @@ QuietOpt = Annotated[
         "--quiet", "-q", help="No progress and no tables; only errors and the result."
     ),
 ]
+StreamOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--stream/--no-stream",
+        help="Read the file batch by batch in bounded memory (robust statistics "
+        "from a quantile sketch, see the README). Default: when the data would "
+        "not fit in the memory available.",
+        show_default=False,
+    ),
+]
+BatchRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--batch-rows",
+        min=1000,
+        metavar="N",
+        help="Rows per batch when streaming (memory grows with it).",
+    ),
+]
 OutOpt = Annotated[
     Path,
     typer.Option(
@@ -304,6 +329,8 @@ def scan(
     ] = FailOn.error,
     format: FormatOpt = None,
     quiet: QuietOpt = False,
+    stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Find what will turn the loss into NaN; change nothing.
 
@@ -313,11 +340,13 @@ def scan(
     import nanclean as nc
 
     out = _Out(json, quiet)
-    frame = _read(data, format, out, target=target)
+    frame = _read(
+        data, format, out, target=target, stream=stream, batch_rows=batch_rows
+    )
     cfg = _config(config)
-    with out.progress(f"Scanning {data.name}", data):
+    with out.progress(f"Scanning {data.name}", data, frame):
         report = nc.scan(frame, target=target, loss=_loss(loss), config=cfg)
-    _write_reports(report, html, json, out)
+    _write_reports(report, html, json, out, spill=frame.batches is not None)
     out.findings(report, f"nanclean scan · {data.name}")
     failing = _failing(report, fail_on)
     if failing:
@@ -352,25 +381,36 @@ def clean(
     ] = None,
     format: FormatOpt = None,
     quiet: QuietOpt = False,
+    stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Scan, repair and write the cleaned data and its audit report."""
     from nanclean.cleaner import Cleaner
 
     out = _Out(json, quiet)
     fmt = _output_format(output)
-    frame = _read(data, format, out, target=target)
+    frame = _read(
+        data, format, out, target=target, stream=stream, batch_rows=batch_rows
+    )
     cleaner = Cleaner(_config(config))
-    with out.progress(f"Cleaning {data.name}", data):
-        result = cleaner.fit_transform(frame, target=target, loss=_loss(loss))
-    _write_frame(result.data, output, fmt)
+    with (
+        out.progress(f"Cleaning {data.name}", data, frame),
+        _sink(frame, output, fmt) as sink,
+    ):
+        result = cleaner.fit_transform(
+            frame, target=target, loss=_loss(loss), sink=sink
+        )
+    if sink is None:
+        _write_frame(result.data, output, fmt)
     if plan is not None:
         with _writing(plan, "'--plan'"):
             plan.parent.mkdir(parents=True, exist_ok=True)
             cleaner.save(plan)
-    _write_reports(result.report, html, json, out)
+    _write_reports(result.report, html, json, out, spill=sink is not None)
     out.changes(result.report, f"nanclean clean · {data.name}")
+    shape = result.report.output
     out.result(
-        f"Wrote {output} ({result.data.height:,} rows × {result.data.width} columns)"
+        f"Wrote {output} ({shape['n_rows']:,} rows × {shape['n_columns']} columns)"
         + (f", plan {plan}" if plan else "")
         + "."
     )
@@ -399,6 +439,8 @@ def apply(
     json: JsonOpt = None,
     format: FormatOpt = None,
     quiet: QuietOpt = False,
+    stream: StreamOpt = None,
+    batch_rows: BatchRowsOpt = BATCH_ROWS,
 ) -> None:
     """Clean new data with a saved Plan and report drift from the training data."""
     from nanclean.cleaner import Cleaner
@@ -412,15 +454,20 @@ def apply(
         raise typer.BadParameter(
             f"{plan} is not a nanclean plan: {exc}", param_hint="'--plan'"
         ) from None
-    frame = _read(data, format, out)
-    with out.progress(f"Applying the plan to {data.name}", data):
-        result = Cleaner.from_plan(fitted).transform(frame)
-    _write_frame(result.data, output, fmt)
-    _write_reports(result.report, html, json, out)
+    frame = _read(data, format, out, stream=stream, batch_rows=batch_rows)
+    with (
+        out.progress(f"Applying the plan to {data.name}", data, frame),
+        _sink(frame, output, fmt) as sink,
+    ):
+        result = Cleaner.from_plan(fitted).transform(frame, sink=sink)
+    if sink is None:
+        _write_frame(result.data, output, fmt)
+    _write_reports(result.report, html, json, out, spill=sink is not None)
     drift = [f for f in result.report.findings if f.kind.value.startswith("drift_")]
     out.findings(result.report, f"nanclean apply · {data.name}")
+    shape = result.report.output
     out.result(
-        f"Wrote {output} ({result.data.height:,} rows × {result.data.width} columns); "
+        f"Wrote {output} ({shape['n_rows']:,} rows × {shape['n_columns']} columns); "
         f"{len(drift)} drift finding{'s' if len(drift) != 1 else ''}."
     )
 
@@ -624,28 +671,67 @@ class _Out(Terminal):
         super().__init__(stderr=json == "-", quiet=quiet)
 
     @contextmanager
-    def progress(self, label: str, path: Path | None = None) -> Iterator[None]:
+    def progress(
+        self, label: str, path: Path | None = None, frame: Any = None
+    ) -> Iterator[None]:
+        """A spinner for a large file in memory; for a file read in batches, a
+        bar per phase (statistics, findings, transform) with the rows done."""
+        batched = frame is not None and frame.batches is not None
         big = path is not None and path.stat().st_size > LARGE_FILE_BYTES
-        if self.quiet or not big:
+        if self.quiet or not (big or batched):
             with nullcontext():
                 yield
             return
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         size = path.stat().st_size / 1e6 if path else 0
+        if not batched:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn(f"{escape(label)} ({size:,.0f} MB)…"),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            ) as bar:
+                bar.add_task(label, total=None)
+                yield
+            return
         with Progress(
-            SpinnerColumn(),
-            TextColumn(f"{escape(label)} ({size:,.0f} MB)…"),
+            TextColumn(f"{escape(label)} ({size:,.0f} MB) · " + "{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f} / {task.total:,.0f} rows"),
             TimeElapsedColumn(),
             console=self.console,
             transient=True,
         ) as bar:
-            bar.add_task(label, total=None)
-            yield
+            tasks: dict[str, Any] = {}
+
+            def advance(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done)
+
+            frame.batches.progress = advance
+            try:
+                yield
+            finally:
+                frame.batches.progress = None
 
 
 def _read(
-    path: Path, format: Format | None, out: _Out, *, target: str | None = None
+    path: Path,
+    format: Format | None,
+    out: _Out,
+    *,
+    target: str | None = None,
+    stream: bool | None = False,
+    batch_rows: int = BATCH_ROWS,
 ) -> Any:
     from nanclean.errors import format_rows
     from nanclean.frame import read
@@ -662,7 +748,37 @@ def _read(
             f" Columns: {format_rows(frame.columns, first=10)}.",
             param_hint="'--target'",
         )
+    from nanclean.batched import fits_in_memory, read_in_batches
+
+    if stream or (stream is None and not fits_in_memory(frame)):
+        fmt = format.value if format else FORMAT_OF_EXTENSION[path.suffix.lower()]
+        workdir = Path(tempfile.mkdtemp(prefix="nanclean-"))
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        frame = read_in_batches(frame, path, fmt, workdir, batch_rows)
     return frame
+
+
+@contextmanager
+def _sink(frame: Any, output: Path, fmt: str) -> Iterator[Any]:
+    """The writer of the cleaned batches when ``frame`` is read in batches (None
+    otherwise); a run that fails leaves no partial output behind."""
+    if frame.batches is None:
+        yield None
+        return
+    from nanclean.batched import FileWriter
+
+    with _writing(output, "'--output'"):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if output.is_dir():
+            raise IsADirectoryError(21, "it is a directory", str(output))
+        writer = FileWriter(output, fmt)
+    try:
+        yield writer
+    except BaseException:
+        writer.close()
+        output.unlink(missing_ok=True)
+        raise
+    writer.close()
 
 
 def _config(path: Path | None) -> Any:
@@ -708,7 +824,18 @@ def _write_frame(df: Any, path: Path, fmt: str) -> None:
             df.write_json(path)
 
 
-def _write_reports(report: Any, html: Path | None, json: str | None, out: _Out) -> None:
+#: Rows a finding keeps in the JSON of a streamed run; the rest go to a side file.
+SPILL_ROWS = 100_000
+
+
+def _write_reports(
+    report: Any,
+    html: Path | None,
+    json: str | None,
+    out: _Out,
+    *,
+    spill: bool = False,
+) -> None:
     if html is not None:
         with _writing(html, "'--html'"):
             html.parent.mkdir(parents=True, exist_ok=True)
@@ -720,7 +847,7 @@ def _write_reports(report: Any, html: Path | None, json: str | None, out: _Out) 
         path = Path(json)
         with _writing(path, "'--json'"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            report.to_json(path)
+            report.to_json(path, spill_rows_over=SPILL_ROWS if spill else None)
 
 
 def _failing(report: Any, fail_on: FailOn) -> list[Any]:

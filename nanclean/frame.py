@@ -9,7 +9,7 @@ aside so findings can speak in them, and results go back in the caller's type.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,18 @@ __all__ = [
     "ROW_ID",
     "Frame",
     "InputKind",
+    "Step",
+    "apply_steps",
     "collect",
     "count_rows",
+    "is_dask",
+    "partition_frame",
+    "partition_start",
     "read",
     "restore",
     "row_labels",
     "take_rows",
+    "to_partition",
 ]
 
 #: Name of the 0-based original row position attached to every frame.
@@ -68,6 +74,7 @@ class InputKind(StrEnum):
     NUMPY = "numpy"
     ARROW = "arrow"
     FILE = "file"
+    DASK = "dask"
 
 
 @dataclass
@@ -98,6 +105,21 @@ class Frame:
     source: str = ""
     pandas_index: Any = None
     schema: dict[str, str] = field(default_factory=dict)
+    #: For data that is read batch by batch (``nanclean.batched``): where the
+    #: batches come from, and the steps (``with_columns`` / ``select``) that
+    #: turned each batch into ``lazy``'s columns.
+    batches: Any = None
+    steps: list[Step] = field(default_factory=list)
+
+    def derive(self, step: Step, columns: list[str], schema: dict[str, str]) -> Frame:
+        """This frame with one more step applied (to ``lazy`` and to every batch)."""
+        return replace(
+            self,
+            lazy=apply_steps(self.lazy, [step]),
+            columns=columns,
+            schema=schema,
+            steps=[*self.steps, step],
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -126,6 +148,8 @@ def read(
     """
     if isinstance(data, Frame):  # already read (e.g. by the CLI, with format=)
         return data
+    if is_dask(data):
+        return read_dask(data)
     source = _describe(data)
     try:
         kind, lazy, labels, index, source = _to_lazy(data, columns, format)
@@ -148,6 +172,77 @@ def read(
         )
     schema = {n: str(t) for n, t in lazy.collect_schema().items() if n != ROW_ID}
     return Frame(lazy, kind, names, n_rows, labels, source, index, schema)
+
+
+#: One step of a frame's derivation: ("with_columns", exprs) or ("select", names).
+Step = tuple[str, list[Any]]
+
+
+def apply_steps(lazy: pl.LazyFrame, steps: list[Step]) -> pl.LazyFrame:
+    for how, what in steps:
+        lazy = lazy.with_columns(what) if how == "with_columns" else lazy.select(what)
+    return lazy
+
+
+def is_dask(data: Any) -> bool:
+    """True for a Dask DataFrame (checked without importing dask)."""
+    return type(data).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
+        data, "to_delayed"
+    )
+
+
+def partition_frame(pdf: Any, offset: int) -> pl.DataFrame:
+    """One pandas partition of a Dask DataFrame as polars, with the row ids
+    ``offset, offset + 1, ...`` (NaN and null kept apart, as for pandas)."""
+    _, lazy, _, _, _ = _from_pandas(pdf.reset_index(drop=True))
+    return lazy.collect().with_row_index(ROW_ID, offset=offset)
+
+
+def partition_start(pdf: Any) -> tuple[int, int | None]:
+    """The length of a pandas partition, and where its index starts when it is
+    a step-1 RangeIndex (None otherwise): row labels are then positions."""
+    import pandas as pd
+
+    index = pdf.index
+    plain = isinstance(index, pd.RangeIndex) and index.step == 1
+    return len(pdf), (int(index.start) if plain else None)
+
+
+def to_partition(out: pl.DataFrame, pdf: Any, positions: np.ndarray) -> Any:
+    """A cleaned partition as pandas, with the labels of its input rows at
+    ``positions`` (0-based within the partition)."""
+    result = out.to_pandas()
+    result.index = pdf.index[positions]
+    return result
+
+
+def read_dask(ddf: Any) -> Frame:
+    """A Dask DataFrame as a :class:`Frame` whose ``lazy`` is its (empty) meta:
+    the data is read partition by partition (``nanclean.distributed``)."""
+    from nanclean.distributed import DaskBatches
+
+    _check_names([str(c) for c in ddf._meta.columns], "the dask DataFrame")
+    batches = DaskBatches(ddf)
+    meta = partition_frame(ddf._meta, 0)
+    names = [c for c in meta.columns if c != ROW_ID]
+    if batches.n_rows == 0 or not names:
+        raise EmptyInputError(
+            "The input (dask DataFrame) has no rows or no columns: there is nothing "
+            "to scan or clean. Pass a frame with at least one row and one numeric "
+            "column."
+        )
+    schema = {n: str(t) for n, t in meta.schema.items() if n != ROW_ID}
+    return Frame(
+        meta.lazy(),
+        InputKind.DASK,
+        names,
+        batches.n_rows,
+        batches.labels,
+        "dask DataFrame",
+        None,
+        schema,
+        batches,
+    )
 
 
 def restore(out: pl.DataFrame, frame: Frame, row_ids: np.ndarray) -> Any:

@@ -33,7 +33,19 @@ from nanclean.frame import ROW_ID, Frame, collect
 from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
 from nanclean.report.text import plural
 
-__all__ = ["LABEL_DROPS", "Applied", "apply_plan", "prepare"]
+__all__ = [
+    "LABEL_DROPS",
+    "Applied",
+    "apply_plan",
+    "audit",
+    "dropped_rows",
+    "evaluate",
+    "input_casts",
+    "kept",
+    "prepare",
+    "raise_for_errors",
+    "transform_query",
+]
 
 _INF = float("inf")
 
@@ -67,6 +79,12 @@ class _Mask:
 
 def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
     """Cast the input's columns the way the plan expects; refuse missing columns."""
+    casts, findings = input_casts(frame, plan)
+    return frame.lazy.with_columns(casts), findings
+
+
+def input_casts(frame: Frame, plan: Plan) -> tuple[list[pl.Expr], list[Finding]]:
+    """The casts :func:`prepare` applies, and a finding per extra column."""
     schema = frame.lazy.collect_schema()
     needed = list(plan.input_columns) + ([plan.target] if plan.target else [])
     missing = [c for c in plan.input_columns if c not in schema]
@@ -102,7 +120,7 @@ def prepare(frame: Frame, plan: Plan) -> tuple[pl.LazyFrame, list[Finding]]:
             casts.append(pl.col(c).cast(pl.Float64))
     if plan.target and plan.target in schema:  # new data may come without labels
         casts.append(target_expr(plan.target, schema[plan.target], plan.label_map))
-    return frame.lazy.with_columns(casts), findings
+    return casts, findings
 
 
 def _column(
@@ -376,17 +394,10 @@ def _target(plan: Plan) -> tuple[list[pl.Expr], list[_Mask]]:
     return [out.alias(plan.target)], masks
 
 
-def apply_plan(
-    plan: Plan,
-    lazy: pl.LazyFrame,
-    *,
-    labels: RowLabels,
-    n_rows: int,
-    source: str = "the input",
-    drift: bool = False,
-    exclude: np.ndarray | None = None,
-) -> Applied:
-    """Run the transform pass; raise PolicyError when an ``error`` policy triggers.
+def transform_query(
+    plan: Plan, *, drift: bool, exclude: np.ndarray | None = None
+) -> tuple[list[pl.Expr], list[_Mask]]:
+    """The output expressions (features in order, then the target) and the masks.
 
     ``exclude``: input positions to drop (``exclude_rows=``, e.g. the training
     guard's quarantine), reported as ``rows_dropped`` with reason ``quarantined``.
@@ -414,11 +425,22 @@ def apply_plan(
     ordered: list[pl.Expr] = []
     for c in _output_order(plan):
         ordered += outputs.get(c, [])
-    ordered += target_exprs
+    return ordered + target_exprs, masks
+
+
+def evaluate(
+    lazy: pl.LazyFrame,
+    exprs: list[pl.Expr],
+    masks: list[_Mask],
+    source: str,
+    plan: Plan,
+) -> tuple[pl.DataFrame, list[np.ndarray]]:
+    """One transform pass: the row id and output columns (and the masks, as
+    boolean columns), and the row ids where each mask is True."""
     tag = _free_prefix([ROW_ID, *plan.output_columns])
     query = lazy.select(
         pl.col(ROW_ID),
-        *ordered,
+        *exprs,
         *(m.expr.alias(f"{tag}{i}") for i, m in enumerate(masks)),
     )
     full = collect(query, source, streaming=True)  # columns come in chunks
@@ -431,17 +453,46 @@ def apply_plan(
         ids_frame.get_column(str(i))[0].to_numpy().astype(np.int64)
         for i in range(len(masks))
     ]
-    _raise_for_errors(masks, ids, labels)
+    return full, ids
+
+
+def dropped_rows(masks: list[_Mask], ids: list[np.ndarray]) -> np.ndarray:
+    """The row ids (ascending, unique) that a drop policy removes."""
+    parts = [rows for m, rows in zip(masks, ids, strict=True) if m.drop and len(rows)]
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+
+
+def kept(
+    full: pl.DataFrame, plan: Plan, drop_ids: np.ndarray
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The output columns and row ids of the rows that are not dropped."""
+    keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
+    out = full.select(plan.output_columns)
+    if len(drop_ids):
+        mask = ~np.isin(keep, drop_ids)
+        out = out.filter(pl.Series(mask))
+        keep = keep[mask]
+    return out, keep
+
+
+def audit(
+    masks: list[_Mask],
+    ids: list[np.ndarray],
+    labels: RowLabels,
+    n_rows: int,
+    plan: Plan,
+    *,
+    drift: bool,
+) -> tuple[list[Action], list[Finding]]:
+    """The actions (every changed cell, every dropped row) and drift findings
+    (what each outlier rule did, and what the plan did to each drifted cell)
+    of a transform pass over all ``n_rows`` rows."""
+    drop_ids = dropped_rows(masks, ids)
     dropped: dict[tuple[str, str], list[np.ndarray]] = {}
     for m, rows in zip(masks, ids, strict=True):
         if m.drop and len(rows):
             dropped.setdefault((m.drop, m.column), []).append(rows)
-    drop_ids = (
-        np.unique(np.concatenate([r for parts in dropped.values() for r in parts]))
-        if dropped
-        else np.empty(0, np.int64)
-    )
-    if len(drop_ids) == n_rows:
+    if n_rows and len(drop_ids) == n_rows:
         reasons = ", ".join(f"{reason} in {col!r}" for reason, col in dropped)
         raise PolicyError(
             f"Every one of the {n_rows} rows would be dropped ({reasons}). Fix: choose "
@@ -483,12 +534,29 @@ def apply_plan(
         elif m.drift is not None and len(rows):
             done = _what_the_plan_did(m, rows, plan, outlier_rows.get(m.column))
             findings.append(_drift_finding(m, rows, n_rows, labels, done))
-    keep = full.get_column(ROW_ID).to_numpy().astype(np.int64)
-    out = full.select(plan.output_columns)
-    if len(drop_ids):
-        kept = ~np.isin(keep, drop_ids)
-        out = out.filter(pl.Series(kept))
-        keep = keep[kept]
+    return actions, findings
+
+
+def apply_plan(
+    plan: Plan,
+    lazy: pl.LazyFrame,
+    *,
+    labels: RowLabels,
+    n_rows: int,
+    source: str = "the input",
+    drift: bool = False,
+    exclude: np.ndarray | None = None,
+) -> Applied:
+    """Run the transform pass; raise PolicyError when an ``error`` policy triggers.
+
+    ``exclude``: input positions to drop (``exclude_rows=``, e.g. the training
+    guard's quarantine), reported as ``rows_dropped`` with reason ``quarantined``.
+    """
+    exprs, masks = transform_query(plan, drift=drift, exclude=exclude)
+    full, ids = evaluate(lazy, exprs, masks, source, plan)
+    raise_for_errors(masks, ids, labels)
+    actions, findings = audit(masks, ids, labels, n_rows, plan, drift=drift)
+    out, keep = kept(full, plan, dropped_rows(masks, ids))
     return Applied(out, keep, actions, findings)
 
 
@@ -507,7 +575,7 @@ def _output_order(plan: Plan) -> list[str]:
     return order + [cp.name for cp in plan.columns if cp.name not in order]
 
 
-def _raise_for_errors(
+def raise_for_errors(
     masks: list[_Mask], ids: list[np.ndarray], labels: RowLabels
 ) -> None:
     for m, rows in zip(masks, ids, strict=True):

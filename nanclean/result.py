@@ -47,6 +47,9 @@ class CleanResult:
     row_ids: np.ndarray
     data: pl.DataFrame
     labels: RowLabels
+    #: False when the data was cleaned batch by batch into a file or a Dask
+    #: DataFrame: ``data`` is then empty and the hand-offs refuse.
+    in_memory: bool = True
 
     @property
     def rows(self) -> list[Any]:

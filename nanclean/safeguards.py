@@ -22,7 +22,7 @@ import numpy as np
 from nanclean.checks.base import fmt
 from nanclean.errors import NancleanWarning, PolicyError, format_rows
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
-from nanclean.repair import LABEL_DROPS, Applied
+from nanclean.repair import LABEL_DROPS
 from nanclean.report.model import ColumnStats
 
 __all__ = ["check_row_loss", "refuse_label_coding"]
@@ -69,7 +69,7 @@ def refuse_label_coding(findings: list[Finding], *, n_rows: int) -> None:
 
 
 def check_row_loss(
-    applied: Applied,
+    actions: list[Action],
     *,
     n_rows: int,
     max_row_loss: float,
@@ -77,7 +77,7 @@ def check_row_loss(
 ) -> None:
     """Raise when policies and invalid labels drop more than ``max_row_loss`` of
     the rows; warn when missing or non-finite labels drop that many."""
-    drops = [a for a in applied.actions if a.kind is ActionKind.ROWS_DROPPED]
+    drops = [a for a in actions if a.kind is ActionKind.ROWS_DROPPED]
     unlabeled = [a for a in drops if a.details.get("reason") in _UNLABELED]
     by_policy = [
         a for a in drops if a.details.get("reason") not in (*_UNLABELED, *_ON_REQUEST)

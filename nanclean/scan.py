@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from importlib.metadata import version
@@ -45,7 +46,16 @@ from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
 from nanclean.report.model import AuditReport
 from nanclean.stats import Profile, column_batches, profile_columns
 
-__all__ = ["ScanState", "run_scan", "scan"]
+__all__ = [
+    "Reader",
+    "ScanState",
+    "check_config_columns",
+    "finish_scan",
+    "profile_options",
+    "resolve_target",
+    "run_scan",
+    "scan",
+]
 
 _KIND_ORDER = {k: i for i, k in enumerate(FindingKind)}
 # Flags whose offending value is known without reading it back.
@@ -112,6 +122,23 @@ def scan(
     return run_scan(read(data), cfg, target=target, loss=loss).report
 
 
+@dataclass
+class Reader:
+    """How the flag pass and the denominator check read the scanned data.
+
+    ``select`` runs one-row aggregations (each a list of row ids, examples or
+    a count) and returns their values; ``gather`` returns ``columns`` at the
+    ascending row ids ``rows``. ``in_memory``: a query is cheap to repeat, so
+    columns are evaluated in batches (see ``stats.column_batches``). The
+    in-memory reader queries the frame; ``nanclean.batched`` runs the same
+    expressions batch by batch, or partition by partition on Dask, and merges.
+    """
+
+    select: Callable[[list[pl.Expr]], pl.DataFrame]
+    gather: Callable[[list[str], np.ndarray], pl.DataFrame]
+    in_memory: bool
+
+
 def run_scan(
     frame: Frame,
     cfg: CleanConfig,
@@ -119,7 +146,41 @@ def run_scan(
     target: str | None = None,
     loss: str | None = None,
 ) -> ScanState:
+    if frame.batches is not None:  # never in memory: batch by batch
+        from nanclean.batched import scan_batches
+
+        return scan_batches(frame, cfg, target=target, loss=loss)
     started = time.perf_counter()
+    target, loss = resolve_target(frame, cfg, target, loss)
+    cols = classify(frame, target=target, label_map=cfg.label_map)
+    data = _materialized(frame, cols)
+    check_config_columns(frame, cfg, cols)
+    in_memory = frame.kind in _IN_MEMORY
+    profiles = profile_columns(
+        data.lazy,
+        cols.numeric,
+        sample_size=cfg.sample_size,
+        source=frame.source,
+        in_memory=in_memory,
+        **profile_options(frame, cfg, cols),
+    )
+
+    def gather(columns: list[str], rows: np.ndarray) -> pl.DataFrame:
+        at = pl.Series(rows, dtype=pl.UInt32)
+        return collect(
+            data.lazy.select(pl.col(c).gather(at) for c in columns), frame.source
+        )
+
+    reader = Reader(
+        lambda exprs: collect(data.lazy.select(exprs), frame.source), gather, in_memory
+    )
+    return finish_scan(frame, cols, cfg, loss, profiles, reader, started)
+
+
+def resolve_target(
+    frame: Frame, cfg: CleanConfig, target: str | None, loss: str | None
+) -> tuple[str | None, str]:
+    """The target and loss of a scan (arguments first, then the config)."""
     target = target if target is not None else cfg.target
     check_target(target, frame.columns)
     loss = loss or cfg.loss
@@ -128,31 +189,40 @@ def run_scan(
             f"loss must be one of {', '.join(map(repr, labels.DOMAINS))}; got {loss!r}."
             f"{closest(str(loss), list(labels.DOMAINS))}"
         )
-    cols = classify(frame, target=target, label_map=cfg.label_map)
-    data = _materialized(frame, cols)
-    _check_config_columns(cfg, cols)
-    _warn_unmatched(cfg, [*frame.columns, *cfg.ratios])
-    numeric = cols.numeric
-    quantiles = {
-        c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
-        for c in cols.features
-        if cfg.policy(c).outliers == "quantile"
-    }
-    profiles = profile_columns(
-        data.lazy,
-        numeric,
-        dtypes={c: frame.schema[c] for c in numeric},
-        n_rows=frame.n_rows,
-        sample_size=cfg.sample_size,
-        roles={target: "target"} if target else None,
-        quantiles=quantiles,
-        distinct_for=(target,) if target else (),
-        need_magnitude=tuple(
+    return target, loss
+
+
+def profile_options(frame: Frame, cfg: CleanConfig, cols: Columns) -> dict[str, Any]:
+    """What the statistics pass computes for each column (beyond the defaults)."""
+    target = cols.target
+    return {
+        "dtypes": {c: frame.schema[c] for c in cols.numeric},
+        "n_rows": frame.n_rows,
+        "roles": {target: "target"} if target else {},
+        "quantiles": {
+            c: [cfg.policy(c).threshold, 1 - cfg.policy(c).threshold]
+            for c in cols.features
+            if cfg.policy(c).outliers == "quantile"
+        },
+        "distinct_for": (target,) if target else (),
+        "need_magnitude": tuple(
             [den for _, den in cfg.ratios.values()] + list(cfg.reciprocal_inputs)
         ),
-        source=frame.source,
-        in_memory=frame.kind in _IN_MEMORY,
-    )
+    }
+
+
+def finish_scan(
+    frame: Frame,
+    cols: Columns,
+    cfg: CleanConfig,
+    loss: str,
+    profiles: dict[str, Profile],
+    reader: Reader,
+    started: float,
+) -> ScanState:
+    """The findings of a scan whose statistics are known: the flag pass."""
+    target = cols.target
+    numeric = cols.numeric
     findings = list(cols.findings)
     flags: list[Flag] = []
     for c in cols.features:
@@ -183,9 +253,11 @@ def run_scan(
         for c in cols.features
         if denominators.is_candidate(profiles[c])
     }
-    found, rows, zero_counts = _run_flags(frame, data, flags, candidates, profiles)
+    found, rows, zero_counts = _run_flags(frame, reader, flags, candidates, profiles)
     findings += found
-    findings += _suspect_denominators(frame, data, cfg, rows, candidates, zero_counts)
+    findings += _suspect_denominators(
+        frame, reader, cols, cfg, rows, candidates, zero_counts
+    )
     order = {c: i for i, c in enumerate(frame.columns + list(cfg.ratios))}
     findings.sort(
         key=lambda f: (
@@ -219,7 +291,9 @@ def check_target(target: Any, columns: list[str]) -> None:
     )
 
 
-def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
+def check_config_columns(frame: Frame, cfg: CleanConfig, cols: Columns) -> None:
+    """Every column the config names is a numeric feature (an error), and every
+    per-column pattern matches a column (a warning)."""
     known = cols.features
     named = [(f"ratios.{k}", c) for k, pair in cfg.ratios.items() for c in pair]
     for key in ("log_inputs", "sqrt_inputs", "reciprocal_inputs"):
@@ -230,6 +304,7 @@ def _check_config_columns(cfg: CleanConfig, cols: Columns) -> None:
                 f"Config key {key!r} names column {c!r}, which is not a numeric feature "
                 f"of the input.{closest(c, known)} Fix the name or remove it."
             )
+    _warn_unmatched(cfg, [*frame.columns, *cfg.ratios])
 
 
 def _warn_unmatched(cfg: CleanConfig, names: list[str]) -> None:
@@ -258,7 +333,7 @@ def _materialized(frame: Frame, cols: Columns) -> Columns:
 
 def _run_flags(
     frame: Frame,
-    cols: Columns,
+    reader: Reader,
     flags: list[Flag],
     candidates: dict[str, float],
     profiles: dict[str, Profile],
@@ -277,7 +352,10 @@ def _run_flags(
     narrowed = []
     for c, members in pending.items():
         flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
-        if flaggable is not None and c in cols.numeric:
+        # narrowed (the cells gathered, then masked) only in memory: batch by
+        # batch, a column of many flaggable cells (a 0/1 column is half zeros,
+        # all near-zero candidates) would gather them all before any mask runs
+        if flaggable is not None and c in profiles and reader.in_memory:
             narrowed.append(c)
             at = flaggable.arg_true()  # a gather is cheaper than two filters
             by_column[c] = [
@@ -289,10 +367,8 @@ def _run_flags(
         if c in candidates:
             by_column[c].append(_near_zero_count(c, candidates[c]))
     result: dict[str, pl.Series] = {}
-    in_memory = frame.kind in _IN_MEMORY
-    for batch in column_batches(list(by_column), frame.n_rows, in_memory):
-        query = cols.lazy.select(e for c in batch for e in by_column[c])
-        result.update(collect(query, frame.source).to_dict())
+    for batch in column_batches(list(by_column), frame.n_rows, reader.in_memory):
+        result.update(reader.select([e for c in batch for e in by_column[c]]).to_dict())
     if narrowed:
         result.update(_on_cells(narrowed, result, pending, flags, candidates))
     findings = []
@@ -435,6 +511,7 @@ def _preview(frame: Frame, ids: np.ndarray) -> str:
 
 def _suspect_denominators(
     frame: Frame,
+    reader: Reader,
     cols: Columns,
     cfg: CleanConfig,
     rows: dict[tuple[FindingKind, str], np.ndarray],
@@ -473,10 +550,7 @@ def _suspect_denominators(
         in_any[r] = True
     all_rows = np.flatnonzero(in_any)  # sorted, unique
     # Gather just those rows of the zero-holding columns (row ids are positions).
-    at = pl.Series(all_rows, dtype=pl.UInt32)
-    gathered = collect(
-        cols.lazy.select(pl.col(d).gather(at) for d in live), frame.source
-    )
+    gathered = reader.gather(live, all_rows)
     hits = gathered.select(
         denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
     )

@@ -16,6 +16,9 @@ bounds that sit ten robust standard deviations from the median. Measured on
 the benchmark data (bench/RESULTS.md, 1M and 5M rows × 50 columns), the worst
 column was 0.41 points off for the median and quartiles and 0.11 for q01 /
 q99 (0.13 and 0.03 on average). Counts and rows of findings stay exact.
+Data read in batches (a file larger than memory, a Dask DataFrame) never uses
+this sample: its robust statistics come from a mergeable quantile sketch with
+a stated rank error (``nanclean.sketch``), through :func:`build_profiles`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from nanclean.dtypes import DTYPES, FLOAT32_EXACT_INT
 from nanclean.frame import ROW_ID, collect
 from nanclean.report.model import ColumnStats
 
-__all__ = ["Profile", "column_batches", "profile_columns", "sample_ids", "sample_mask"]
+__all__ = [
+    "Profile",
+    "build_profiles",
+    "column_batches",
+    "profile_columns",
+    "sample_ids",
+    "sample_mask",
+]
 
 _QUANTILES = {"q01": 0.01, "q25": 0.25, "q75": 0.75, "q99": 0.99}
 _INF = float("inf")
@@ -311,9 +321,36 @@ def profile_columns(
     _complete_sparse_samples(
         lazy, samples, exact, n_rows=n_rows, sample_size=sample_size, source=source
     )
-    estimated = n_rows > sample_size
+    return build_profiles(
+        exact,
+        samples,
+        dtypes=dtypes,
+        n_rows=n_rows,
+        roles=roles,
+        quantiles=quantiles,
+        distinct_for=distinct_for,
+        need_magnitude=need_magnitude,
+        estimated=n_rows > sample_size,
+    )
+
+
+def build_profiles(
+    exact: dict[str, dict[str, Any]],
+    samples: dict[str, np.ndarray],
+    *,
+    dtypes: dict[str, str],
+    n_rows: int,
+    roles: dict[str, str],
+    quantiles: dict[str, list[float]],
+    distinct_for: tuple[str, ...],
+    need_magnitude: tuple[str, ...],
+    estimated: bool,
+) -> dict[str, Profile]:
+    """Profiles from the exact statistics (``_exact``'s dicts) and the sorted
+    finite values from which the robust statistics are computed: the sample,
+    or a sketch's quantile grid (``nanclean.sketch``)."""
     out: dict[str, Profile] = {}
-    for name in columns:
+    for name in exact:
         v = exact[name]
         integer_dtype = dtypes.get(name, "").startswith(("Int", "UInt"))
         sorted_values = samples[name]

@@ -139,3 +139,28 @@ def kinds_of(report: Any, column: str | None = None) -> set[str]:
     return {
         f.kind.value for f in report.findings if column is None or f.column == column
     }
+
+
+def run_cli(*args: Any) -> tuple[float, float]:
+    """Run the nanclean CLI in a fresh child process: its wall time in seconds
+    and its peak resident set size in MB (``os.wait4``: the kernel's count of
+    every resident page of exactly this child, Rust and C allocations
+    included). Raises when the command fails. Shared with bench/scaling.py.
+    """
+    import os
+    import sys
+    import time
+
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.execv(
+                sys.executable, [sys.executable, "-m", "nanclean", *map(str, args)]
+            )
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"nanclean {' '.join(map(str, args))} failed")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024

@@ -124,6 +124,13 @@ def to_arrays(
         finite or beyond ``dtype``'s range, or a label outside the loss's domain.
     """
     dtype = check_dtype(dtype, "float32", framework=framework)
+    if not result.in_memory:
+        raise HandoffError(
+            "This result was cleaned batch by batch (a file or a Dask DataFrame) and "
+            f"is not in memory: nothing to hand to {framework}. Fix: read the cleaned "
+            "file (or .compute() the Dask frame, result.frame) and pass it on, or "
+            "clean data that fits in memory."
+        )
     data = result.data
     features = list(result.feature_names)
     plan = result.plan

@@ -36,7 +36,8 @@ class ColumnStats:
     min, max, mean, std, median, mad and the quantiles are over finite values
     only; they are None when the column has no finite value. ``estimated`` is
     True when median, MAD and quantiles come from a sample (see
-    ``CleanConfig.sample_size``); every count is exact.
+    ``CleanConfig.sample_size``) or, for data read in batches, from a quantile
+    sketch (``nanclean.sketch``); every count is exact.
     """
 
     name: str
@@ -260,8 +261,14 @@ class AuditReport:
         *,
         indent: int | None = 2,
         timestamp: bool = False,
+        spill_rows_over: int | None = None,
     ) -> str:
         """Strict JSON (no NaN / Infinity tokens); also written to ``path`` if given.
+
+        ``spill_rows_over``: a finding or action with more rows keeps its first
+        ``spill_rows_over`` rows in the JSON; all its rows (0-based positions)
+        go to ``<path stem>.rows.parquet``, which the entry names in
+        ``rows_file`` (for findings with millions of rows).
 
         The document is :meth:`to_dict` (every offending row label included)
         plus the ``verdict`` (safe to train in float32? in float16?) and the
@@ -272,7 +279,11 @@ class AuditReport:
         """
         from nanclean.report.summary import fingerprint, run_info, verdict
 
-        data = self.to_dict()
+        data = self.to_dict(max_rows=spill_rows_over)
+        if spill_rows_over is not None:
+            if path is None:
+                raise ValueError("spill_rows_over needs a path to write beside")
+            self._spill_rows(data, Path(path), spill_rows_over)
         data["verdict"] = json_safe(verdict(self))
         data["fingerprint"] = fingerprint(self)
         if timestamp:
@@ -281,6 +292,36 @@ class AuditReport:
         if path is not None:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
+
+    def _spill_rows(self, data: dict[str, Any], path: Path, limit: int) -> None:
+        """Write the rows of every entry longer than ``limit`` to one Parquet file."""
+        import numpy as np
+        import polars as pl
+
+        side = path.with_name(path.stem + ".rows.parquet")
+        parts = []
+        groups: list[tuple[str, list[Finding | Action]]] = [
+            ("findings", list(self.findings)),
+            ("actions", list(self.actions)),
+        ]
+        for key, entries in groups:
+            for i, entry in enumerate(entries):
+                rows = entry.row_ids
+                if len(rows) <= limit:
+                    continue
+                data[key][i]["rows_file"] = side.name
+                parts.append(
+                    pl.DataFrame(
+                        {
+                            "entry": np.full(len(rows), f"{key}[{i}]"),
+                            "kind": np.full(len(rows), entry.kind.value),
+                            "column": np.full(len(rows), entry.column),
+                            "row": np.asarray(rows, dtype=np.int64),
+                        }
+                    )
+                )
+        if parts:
+            pl.concat(parts).write_parquet(side)
 
     def to_html(
         self, path: str | Path | None = None, *, timestamp: bool = False
