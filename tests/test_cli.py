@@ -60,7 +60,8 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     "command", [[], ["scan"], ["clean"], ["apply"], ["schema"], ["validate"], ["demo"]]
 )
 def test_help_shows_no_type_beside_flags(command: list[str]) -> None:
-    result = run(*command, "--help")
+    # wide enough that no description wraps (--stream/--no-stream takes room)
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "160"})
     assert result.exit_code == 0
     text = result.stdout
     assert "--help" in text and "Show this message and exit." in text
