@@ -10,6 +10,7 @@ Lines skipped, with the reason:
 - ``make demo`` and ``make test`` in the Quickstart: ``make test`` runs this
   test (it would recurse) and both rebuild the venv; ``nanclean demo``, what
   ``make demo`` runs, is in the Command line block and runs here.
+- ``make venv`` in "Larger than memory": it rebuilds the venv this test runs in.
 """
 
 from __future__ import annotations
@@ -42,30 +43,41 @@ LANGUAGES = {
 SKIPPED = {
     "make demo": "rebuilds the venv; `nanclean demo` (what it runs) is run instead",
     "make test": "runs this very test: it would recurse",
+    "make venv": "rebuilds the venv this test runs in (with the scale extra)",
 }
 
-# Runs in the subprocess: the blocks, in order, in one namespace.
+# Runs in the subprocess: the blocks, in order, in one namespace. Guarded by
+# __main__: the Dask block's worker processes are spawned and import the driver.
 DRIVER = textwrap.dedent(
     """
     import json, subprocess, sys
-    blocks = json.load(open(sys.argv[1], encoding="utf-8"))
-    namespace = {"__name__": "__main__"}
-    for i, b in enumerate(blocks):
-        print(f"=== README block {i + 1}/{len(blocks)}: {b['language']}, "
-              f"line {b['line']}", flush=True)
-        if b["language"] == "python":
-            # padded so that a traceback names the README's own line numbers
-            code = "\\n" * (b["line"] - 1) + b["code"]
-            exec(compile(code, "README.md", "exec"), namespace)
-        elif b["language"] == "shell":
-            subprocess.run(["bash", "-e", "-o", "pipefail", "-c", b["code"]], check=True)
-        elif b["language"] == "toml":
-            import nanclean
-            path = f"readme_block_{i + 1}.toml"
-            open(path, "w", encoding="utf-8").write(b["code"])
-            nanclean.CleanConfig.from_file(path)
-        sys.stdout.flush()
-    print("=== every README block ran", flush=True)
+
+
+    def main():
+        blocks = json.load(open(sys.argv[1], encoding="utf-8"))
+        namespace = {"__name__": "__main__"}
+        for i, b in enumerate(blocks):
+            print(f"=== README block {i + 1}/{len(blocks)}: {b['language']}, "
+                  f"line {b['line']}", flush=True)
+            if b["language"] == "python":
+                # padded so that a traceback names the README's own line numbers
+                code = "\\n" * (b["line"] - 1) + b["code"]
+                exec(compile(code, "README.md", "exec"), namespace)
+            elif b["language"] == "shell":
+                subprocess.run(
+                    ["bash", "-e", "-o", "pipefail", "-c", b["code"]], check=True
+                )
+            elif b["language"] == "toml":
+                import nanclean
+                path = f"readme_block_{i + 1}.toml"
+                open(path, "w", encoding="utf-8").write(b["code"])
+                nanclean.CleanConfig.from_file(path)
+            sys.stdout.flush()
+        print("=== every README block ran", flush=True)
+
+
+    if __name__ == "__main__":
+        main()
     """
 )
 
