@@ -127,6 +127,7 @@ def with_nanclean(**config: Any) -> Callable[..., tuple[np.ndarray, ...]]:
 VARIANTS: dict[str, Callable[..., tuple[np.ndarray, ...]]] = {
     "baseline": baseline,
     "nanclean": with_nanclean(),
+    "nanclean robust": with_nanclean(scale="robust"),
     "nanclean squash": with_nanclean(scale="squash"),
 }
 

@@ -92,7 +92,7 @@ def fit_column(
 
 #: More than this share of a column beyond the dtype's range would be clipped
 #: flat: the dtype guard is for stray cells, not for a column's bulk.
-FLATTEN_SHARE = 0.01
+FLATTEN_SHARE = 0.5
 
 
 def _refuse_flattening(plan: ColumnPlan, kept: np.ndarray, dtype: str) -> None:

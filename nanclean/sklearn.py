@@ -139,7 +139,7 @@ class NanCleaner(TransformerMixin, BaseEstimator):
         Add a ``<col>__clipped`` 0/1 column for every feature that can be
         clipped. None: False.
     scale : {"standard", "robust", "minmax", "squash", "none"}, default=None
-        None: ``"robust"`` (median and IQR of the repaired values).
+        None: ``"standard"`` (mean and std of the repaired values).
     constant : {"keep_unscaled", "drop", "error"}, default=None
         What to do with a constant feature (nothing ever divides by a zero
         spread). None: ``"keep_unscaled"``.

@@ -74,12 +74,24 @@ def _finite_features(frame: pl.DataFrame) -> bool:
     return bool(np.isfinite(frame.to_numpy()).all()) if frame.width else True
 
 
+#: The refusals clean may answer a generated frame with, and nothing else: no
+#: usable column or row, a dtype that would flatten a column, more rows lost
+#: than max_row_loss, a shifted label coding without a label_map.
+ALLOWED_REFUSALS = (
+    "every",
+    "no numeric",
+    "without flattening it",
+    "clean would drop",
+    "shifted label coding",
+)
+
+
 def _clean_or_explain(df, **kwargs):  # type: ignore[no-untyped-def]
-    """clean(df); a frame with no usable column may refuse, with a NancleanError."""
+    """clean(df), or one of the ALLOWED_REFUSALS (a NancleanError)."""
     try:
         return nc.clean(df, **kwargs)
     except NancleanError as exc:
-        assert "every" in str(exc).lower() or "no numeric" in str(exc).lower(), exc
+        assert any(r in str(exc).lower() for r in ALLOWED_REFUSALS), exc
         return None
 
 
@@ -87,8 +99,8 @@ def _clean_or_explain(df, **kwargs):  # type: ignore[no-untyped-def]
 @given(
     df=frames(),
     dtype=st.sampled_from(["float32", "float16", "bfloat16", "float64"]),
-    scale=st.sampled_from(["robust", "standard", "minmax", "none"]),
-    outliers=st.sampled_from(["mad", "iqr", "sigma", "quantile", "none"]),
+    scale=st.sampled_from(["robust", "standard", "minmax", "squash", "none"]),
+    outliers=st.sampled_from(["tail", "mad", "iqr", "sigma", "quantile", "none"]),
 )
 def test_output_is_finite_and_in_dtype_range(
     df: pl.DataFrame, dtype: str, scale: str, outliers: str
@@ -146,7 +158,9 @@ def test_target_output_is_finite_and_in_the_loss_domain(
 ) -> None:
     target = pl.Series("y", np.linspace(-2, 2, df.height)).to_frame()
     data = pl.concat([df, target], how="horizontal")
-    result = _clean_or_explain(data, target="y", loss=loss)
+    # most labels lie outside a loss's domain here: let them go, to test the rest
+    config = {"max_row_loss": 1.0}
+    result = _clean_or_explain(data, target="y", loss=loss, config=config)
     if result is None:
         return
     _, y = result.to_numpy()

@@ -13,7 +13,7 @@ from nanclean.errors import ConfigError, NancleanWarning, UnmatchedColumnWarning
 
 def test_every_field_has_a_default() -> None:
     cfg = nc.CleanConfig()
-    assert cfg.impute == "median" and cfg.scale == "robust" and cfg.dtype == "float32"
+    assert cfg.impute == "median" and cfg.scale == "standard" and cfg.dtype == "float32"
     assert cfg.policy("anything").outliers == "tail"
     assert cfg.max_row_loss == 0.01
 
@@ -28,7 +28,9 @@ def test_toml_and_yaml_give_the_same_config(tmp_path) -> None:  # type: ignore[n
         "impute: mean\nratios:\n  per: [a, b]\ncolumns:\n  x*:\n    scale: none\n"
     )
     a, b = nc.CleanConfig.from_file(toml), nc.CleanConfig.from_file(yaml)
-    assert a == b and a.policy("x1").scale == "none" and a.policy("y").scale == "robust"
+    assert (
+        a == b and a.policy("x1").scale == "none" and a.policy("y").scale == "standard"
+    )
 
 
 def test_pyproject_tool_table(tmp_path) -> None:  # type: ignore[no-untyped-def]

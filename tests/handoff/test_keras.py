@@ -143,7 +143,9 @@ def test_refusals(keras: ModuleType, labelled: pd.DataFrame) -> None:
         result.to_keras(batch_size=0)
     with pytest.raises(HandoffError, match="no target column"):
         nc.clean(labelled.drop(columns="y")).to_keras()
-    flagged = nc.clean(labelled, target="y", config={"outlier_action": "flag"})
+    flagged = nc.clean(  # robust: the flagged 1e9 stays beyond float16 once scaled
+        labelled, target="y", config={"outlier_action": "flag", "scale": "robust"}
+    )
     with pytest.raises(
         HandoffError, match=r"to keras as float16: .*'b': 1 value\(s\) \(rows 'r11'"
     ):
