@@ -417,7 +417,8 @@ def check_bounds(values: np.ndarray, s: Any, e: Any) -> None:
     """The sketched plan ``s`` against the data and the exact plan ``e``."""
     eps = RANK_ERROR
     assert_rank(values, s.fill, 0.5, eps)  # the median fill value
-    assert_rank(values, s.center, 0.5, eps)  # the robust center
+    if s.scale == "robust":
+        assert_rank(values, s.center, 0.5, eps)  # the robust center
     if e.outlier_low is None:
         assert s.outlier_low is None
     else:
@@ -432,6 +433,12 @@ def check_bounds(values: np.ndarray, s: Any, e: Any) -> None:
             lo, hi = sorted((sketched, exact))
             between = shares(values, hi)[1] - shares(values, lo)[0]
             assert between <= 2 * eps, (e.name, sketched, exact, between)
+    if s.scale != "robust":
+        # mean and std of the clipped values come from the sketch's grid of
+        # values: no stated bound (README); measured within 13% of exact
+        assert s.scale_by == pytest.approx(e.scale_by, rel=0.2)
+        assert abs(s.center - e.center) <= 0.2 * e.scale_by
+        return
     q = lambda r: float(np.quantile(values, min(max(r, 0.0), 1.0)))  # noqa: E731
     # the IQR of the clipped values: its ends are quantiles within the bound
     assert q(0.75 - eps) - q(0.25 + eps) <= s.scale_by * (1 + 1e-12)
