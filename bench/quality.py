@@ -160,7 +160,11 @@ def error(task: Task, prepare: Callable[..., Any], seed: int) -> float:
 def run() -> list[dict[str, Any]]:
     rows = []
     for task in tasks():
-        row: dict[str, Any] = {"table": task.name, "rows": task.frame.height}
+        row: dict[str, Any] = {
+            "table": task.name,
+            "rows": task.frame.height,
+            "classification": task.loss != "mse",
+        }
         for name, prepare in VARIANTS.items():
             row[name] = float(np.mean([error(task, prepare, s) for s in SEEDS]))
         rows.append(row)
@@ -173,14 +177,7 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     head = "| table | rows | metric | " + " | ".join(names) + " | nanclean ÷ baseline |"
     lines = [head, "|" + "---|" * (len(names) + 4)]
     for r in rows:
-        metric = "error rate" if "digits" in r["table"] else "RMSE"
-        metric = (
-            "error rate"
-            if any(
-                k in r["table"] for k in ("digits", "cancer", "wine", "birthwt", "lung")
-            )
-            else metric
-        )
+        metric = "error rate" if r["classification"] else "RMSE"
         cells = " | ".join(f"{r[n]:.4g}" for n in names)
         lines.append(
             f"| {r['table']} | {r['rows']:,} | {metric} | {cells} | "

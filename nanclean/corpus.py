@@ -58,10 +58,6 @@ def _pydataset_archive() -> Path:
     return Path(spec.origin).parent / "resources.tar.gz"
 
 
-def _has_numeric(df: pl.DataFrame) -> bool:
-    return any(dtype.is_numeric() for dtype in df.schema.values())
-
-
 def pydataset_tables(*, min_rows: int = 20) -> Iterator[tuple[str, pl.DataFrame]]:
     """Every table of pydataset's archive (``package/name``), sorted by name.
 
@@ -88,7 +84,7 @@ def pydataset_tables(*, min_rows: int = 20) -> Iterator[tuple[str, pl.DataFrame]
                 continue  # a handful of files are not rectangular CSV
             if df.width and df.columns[0] in ("", "Unnamed: 0"):
                 df = df.drop(df.columns[0])
-            if df.height >= min_rows and _has_numeric(df):
+            if df.height >= min_rows and _numeric_columns(df):
                 yield name, df
 
 

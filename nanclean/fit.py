@@ -102,9 +102,14 @@ def _refuse_flattening(plan: ColumnPlan, kept: np.ndarray, dtype: str) -> None:
     if plan.scale == "squash":
         return  # bounded by construction
     limit = float_info(dtype).max
-    with np.errstate(over="ignore", invalid="ignore"):
-        scaled = (kept * 0.5 - plan.center * 0.5) * (2.0 / plan.scale_by)
-    beyond = int(np.count_nonzero(np.abs(scaled) > limit))
+    # scaling is monotone: the values beyond ±limit once scaled are those beyond
+    # the two input values it maps to ±limit, counted in the sorted sample
+    low, high = plan.unscale_number(-limit), plan.unscale_number(limit)
+    beyond = (
+        int(np.searchsorted(kept, low, "left"))
+        + len(kept)
+        - int(np.searchsorted(kept, high, "right"))
+    )
     # one cell is never "a share": a stray cell in a 40-row table is what the
     # dtype guard is for (as max_row_loss never refuses a single row)
     if beyond > max(FLATTEN_SHARE * len(kept), 1):

@@ -271,16 +271,20 @@ def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
     return cp.scale_by != 0 and all(abs(cp.scale_number(v)) <= dmax / 2 for v in ends)
 
 
+#: What a step's policy does to a cell, as the action the audit reports.
+_ACTION_KINDS = {
+    ("inf", "clip"): ActionKind.INF_CLIPPED,
+    ("inf", "null"): ActionKind.INF_NULLED,
+    ("outlier", "clip"): ActionKind.OUTLIER_CLIPPED,
+    ("outlier", "null"): ActionKind.OUTLIER_NULLED,
+    ("outlier", "flag"): ActionKind.OUTLIER_FLAGGED,
+}
+
+
 def _action_mask(
     column: str, hit: pl.Expr, policy: str, what: str, details: dict[str, Any]
 ) -> _Mask:
-    kinds = {
-        ("inf", "clip"): ActionKind.INF_CLIPPED,
-        ("inf", "null"): ActionKind.INF_NULLED,
-        ("outlier", "clip"): ActionKind.OUTLIER_CLIPPED,
-        ("outlier", "null"): ActionKind.OUTLIER_NULLED,
-        ("outlier", "flag"): ActionKind.OUTLIER_FLAGGED,
-    }
+    kinds = _ACTION_KINDS
     key = "inf" if what == "inf" else "outliers"
     return _Mask(
         column,
@@ -684,7 +688,7 @@ def _what_the_plan_did(
         parts.append(
             f"{plural(beyond, 'value')} {_lie(beyond)} beyond the fitted outlier bounds "
             f"[{fmt(cp.outlier_low)}, {fmt(cp.outlier_high)}] and were "
-            f"{_OUTLIER_DONE[_OUTLIER_KIND[cp.outlier_action]]}"
+            f"{_OUTLIER_DONE[_ACTION_KINDS.get(('outlier', cp.outlier_action), ActionKind.ROWS_DROPPED)]}"
         )
     if kept:
         parts.append(
@@ -697,11 +701,3 @@ def _what_the_plan_did(
 
 def _lie(n: int) -> str:
     return "lies" if n == 1 else "lie"
-
-
-_OUTLIER_KIND = {
-    "clip": ActionKind.OUTLIER_CLIPPED,
-    "null": ActionKind.OUTLIER_NULLED,
-    "flag": ActionKind.OUTLIER_FLAGGED,
-    "drop_row": ActionKind.ROWS_DROPPED,
-}
