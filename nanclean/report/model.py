@@ -22,6 +22,7 @@ from nanclean.findings import Action, Finding, FindingKind, Severity, by_severit
 if TYPE_CHECKING:
     import polars as pl
 
+    from nanclean.plan import Plan
     from nanclean.report.tables import TableName
 
 __all__ = ["SCHEMA_VERSION", "AuditReport", "ColumnStats", "json_safe"]
@@ -94,8 +95,12 @@ class AuditReport:
     after : dict of str to ColumnStats
         Statistics of the output columns (empty after a scan).
     output : dict
-        Description of the output (rows, columns, dtype, dropped rows, and
-        ``plan``: the fitted Plan as a dict).
+        Description of the output (rows, columns, dtype, dropped rows); in the
+        JSON its ``plan`` entry is :attr:`plan` as a dict.
+    plan : Plan or None
+        The fitted Plan that made the output (None after a scan).
+    elapsed : float or None
+        Seconds the scan or clean took (written only to a timestamped report).
     incidents : list of dict
         Training incidents added with :meth:`add_incident` (the training
         guard's JSON); written to JSON and HTML only when there are some.
@@ -112,6 +117,8 @@ class AuditReport:
     output: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     incidents: list[dict[str, Any]] = field(default_factory=list)
+    plan: Plan | None = None
+    elapsed: float | None = field(default=None, compare=False)
 
     def add_incident(self, incident: Any) -> AuditReport:
         """Attach training incidents so that the JSON and HTML reports show them.
@@ -248,12 +255,18 @@ class AuditReport:
                 "columns": {k: v.to_dict() for k, v in self.columns.items()},
                 "actions": [a.to_dict(max_rows=max_rows) for a in self.actions],
                 "after": {k: v.to_dict() for k, v in self.after.items()},
-                "output": self.output,
+                "output": self._output(),
                 "config": self.config,
                 "meta": self.meta,
             }
             | ({"incidents": self.incidents} if self.incidents else {})
         )
+
+    def _output(self) -> dict[str, Any]:
+        """``output`` with the Plan as a dict under ``plan`` (the JSON layout)."""
+        if self.plan is None:
+            return self.output
+        return {**self.output, "plan": self.plan.to_dict()}
 
     def to_json(
         self,
@@ -277,7 +290,7 @@ class AuditReport:
         ``run`` entry records when and how long; without it the same input and
         config give byte-identical JSON.
         """
-        from nanclean.report.summary import fingerprint, run_info, verdict
+        from nanclean.report.verdict import fingerprint, run_info, verdict
 
         data = self.to_dict(max_rows=spill_rows_over)
         if spill_rows_over is not None:
