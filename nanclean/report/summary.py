@@ -27,7 +27,8 @@ from typing import Any
 from nanclean.dtypes import DTYPES
 from nanclean.findings import Action, Finding, FindingKind, Severity
 from nanclean.plan import SQUASH_BOUND, ColumnPlan, Plan
-from nanclean.report.model import SCHEMA_VERSION, AuditReport, ColumnStats, json_safe
+from nanclean.report.model import SCHEMA_VERSION, AuditReport, ColumnStats
+from nanclean.report.strict_json import json_safe
 from nanclean.report.text import describe_action, format_number, format_value, plural
 from nanclean.report.verdict import (
     DRIFT,

@@ -12,7 +12,7 @@ by every renderer (HTML, terminal, notebook); none of them computes its own.
 - ``versions`` and ``run_info``: which library versions, when and how long.
 
 Reads the report only; imports no renderer and (at run time) not the report
-model, so that ``AuditReport.to_json`` can import it without a cycle.
+model, which imports this module: no import cycle.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from nanclean.dtypes import DTYPES
 from nanclean.findings import FindingKind, Severity
+from nanclean.report.strict_json import json_safe
 from nanclean.report.text import plural
 
 if TYPE_CHECKING:
@@ -220,17 +221,12 @@ def fingerprint(report: AuditReport) -> str:
         "columns": report.input.get("columns", {}),
         "stats": stats,
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(json_safe(payload), sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _round(value: Any) -> Any:
-    """12 significant digits; a non-finite float as its JSON string ("nan", "inf")."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
+    if isinstance(value, float) and math.isfinite(value):
         return float(f"{value:.12g}")
     return value
 
