@@ -9,7 +9,6 @@ under 2 s to open for 1M × 50.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,10 +17,7 @@ from typing import Any
 import polars as pl
 
 import nanclean
-
-# the browser set-up of the e2e tests: Debian's chromium, its profile in temp folders
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-from report_browser import browser, open_ms, wide_frame
+from nanclean.report.browser import browser, open_ms, wide_frame
 
 __all__ = ["measure", "wide_frame"]
 

@@ -273,7 +273,7 @@ class Cleaner:
                 else None
             ),
         )
-        report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+        report.elapsed = time.perf_counter() - started
         result_frame = restore(applied.frame, frame, applied.row_ids)
         return CleanResult(
             result_frame, report, plan, applied.row_ids, applied.frame, frame.labels
@@ -328,7 +328,7 @@ class Cleaner:
             drift_checked=drift,
             mapped=None,  # not counted batch by batch
         )
-        report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+        report.elapsed = time.perf_counter() - started
         empty = pl.DataFrame(schema={c: pl.Float64 for c in plan.output_columns})
         return CleanResult(
             out,
@@ -614,10 +614,10 @@ def _audit(
             "dtype": plan.dtype,
             "rows_dropped": frame.n_rows - n_out,
             "columns": plan.output_columns,
-            "plan": plan.to_dict(),
             "drift_checked": drift_checked,
         },
         meta=before.meta,
+        plan=plan,
     )
 
 

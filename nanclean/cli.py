@@ -37,6 +37,7 @@ from nanclean.errors import (
 )
 from nanclean.findings import Severity
 from nanclean.frame import FORMAT_OF_EXTENSION
+from nanclean.losses import LOSSES
 from nanclean.report.terminal import Terminal
 
 __all__ = ["app", "main"]
@@ -51,13 +52,8 @@ LARGE_FILE_BYTES = 50 * 1024 * 1024
 _OUTPUT_FORMATS = {e: f for e, f in FORMAT_OF_EXTENSION.items() if e != ".txt"}
 
 
-class Loss(StrEnum):
-    mse = "mse"
-    bce = "bce"
-    ce = "ce"
-    poisson = "poisson"
-    gamma = "gamma"
-    msle = "msle"
+#: The --loss choices, from the one loss registry.
+Loss = StrEnum("Loss", {name: name for name in LOSSES})  # type: ignore[misc]
 
 
 class FailOn(StrEnum):

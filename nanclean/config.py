@@ -110,6 +110,7 @@ from pathlib import Path
 from typing import Any
 
 from nanclean.errors import ConfigError, closest
+from nanclean.losses import DEFAULT_LOSS, LOSSES
 
 __all__ = [
     "CHOICES",
@@ -129,7 +130,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "outlier_action": ("clip", "null", "drop_row", "flag"),
     "scale": ("standard", "robust", "minmax", "squash", "none"),
     "constant": ("keep_unscaled", "drop", "error"),
-    "loss": ("mse", "bce", "ce", "poisson", "gamma", "msle"),
+    "loss": tuple(LOSSES),
     "invalid_labels": ("drop_row", "error"),
     "dtype": ("float32", "float16", "bfloat16", "float64"),
     "dtype_overflow": ("clip", "error"),
@@ -197,7 +198,7 @@ class CleanConfig(ColumnPolicy):
     """
 
     target: str | None = None
-    loss: str = "mse"
+    loss: str = DEFAULT_LOSS
     n_classes: int | None = None
     invalid_labels: str = "drop_row"
     max_row_loss: float = 0.01

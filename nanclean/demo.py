@@ -42,6 +42,7 @@ from nanclean.cleaner import clean
 from nanclean.errors import ConfigError, MissingDependencyError
 from nanclean.findings import ActionKind
 from nanclean.frame import ROW_ID, collect, read
+from nanclean.losses import DEFAULT_LOSS, LOSSES
 from nanclean.report.text import plural
 
 if TYPE_CHECKING:
@@ -59,8 +60,6 @@ __all__ = [
 #: The sample data sets of a source checkout (``sample_data/`` beside the package).
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 
-#: The losses the demo model can be trained with (the ``loss=`` names of clean).
-LOSSES = ("mse", "bce", "ce", "poisson", "gamma", "msle")
 
 _REPAIRS = frozenset(
     {
@@ -281,7 +280,7 @@ def compare_training(
     if result is not None:
         target = target if target is not None else result.target
         loss = loss if loss is not None else result.plan.loss
-    loss = loss or "mse"
+    loss = loss or DEFAULT_LOSS
     if target is None:
         raise ConfigError(
             "compare_training needs the label column: pass target=... (or a "
@@ -385,7 +384,7 @@ def _raw_run(
     with np.errstate(all="ignore"):
         y = (
             torch.tensor(y_np).long()
-            if loss == "ce"
+            if LOSSES[loss].dtype == "int64"
             else torch.tensor(y_np, dtype=torch.float32)
         )
     generator = torch.Generator().manual_seed(seed)

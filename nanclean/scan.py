@@ -275,7 +275,7 @@ def finish_scan(
         config=cfg.to_dict(),
         meta={"nanclean": version("nanclean"), "polars": pl.__version__},
     )
-    report.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    report.elapsed = time.perf_counter() - started
     return ScanState(frame, cols, profiles, cfg, loss, findings, report, rows)
 
 

@@ -28,13 +28,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
+
+# Two private scikit-learn APIs remain, on purpose: the parameter constraints
+# (``_param_validation``) and ``_fit_context`` that enforces them are how
+# scikit-learn's own estimators validate their ``__init__`` parameters, with
+# its messages (``InvalidParameterError``). There is no public equivalent;
+# tests/test_sklearn_private_api.py fails with the fix should an upgrade
+# change them.
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Hidden, Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from nanclean.cleaner import Cleaner
 from nanclean.config import CHOICES, CleanConfig, as_config
@@ -378,7 +381,7 @@ class NanCleaner(TransformerMixin, BaseEstimator):
             non-numeric) are absent.
         """
         check_is_fitted(self, "plan_")
-        names = _check_feature_names_in(self, input_features)
+        names = _feature_names_in(self, input_features)
         rename = dict(zip(self._internal_names(), names, strict=True))
         return np.asarray(
             [
@@ -510,6 +513,31 @@ class NanCleaner(TransformerMixin, BaseEstimator):
 
 
 # --- helpers -----------------------------------------------------------------------
+
+
+def _feature_names_in(cleaner: NanCleaner, input_features: Any) -> np.ndarray:
+    """The names of the fitted input features, or ``input_features`` checked
+    against them (scikit-learn's rule for ``get_feature_names_out``)."""
+    fitted = getattr(cleaner, "feature_names_in_", None)
+    if input_features is None:
+        if fitted is not None:
+            return np.asarray(fitted, dtype=object)
+        return np.asarray(
+            [f"x{i}" for i in range(cleaner.n_features_in_)], dtype=object
+        )
+    names = np.asarray(input_features, dtype=object)
+    if fitted is not None and not np.array_equal(fitted, names):
+        raise ValueError(
+            # scikit-learn's estimator checks match the first sentence
+            f"input_features is not equal to feature_names_in_: got "
+            f"{names.tolist()!r}, fit saw {list(fitted)!r}; pass those, or None."
+        )
+    if len(names) != cleaner.n_features_in_:
+        raise ValueError(
+            f"input_features should have length equal to number of features "
+            f"({cleaner.n_features_in_}), got {len(names)}."
+        )
+    return names
 
 
 def _kind(X: Any) -> str:

@@ -47,8 +47,12 @@ def test_finding_kinds_are_stable_snake_case():
 
 @pytest.mark.parametrize(
     "statement",
-    ["pass", "nanclean.scan(pl.DataFrame({'a': [1.0, float('inf')]}))"],
-    ids=["import", "scan"],
+    [
+        "pass",
+        "import nanclean.handoff, nanclean.demo",
+        "nanclean.scan(pl.DataFrame({'a': [1.0, float('inf')]}))",
+    ],
+    ids=["import", "import-handoff-and-demo", "scan"],
 )
 def test_training_frameworks_and_sklearn_are_not_imported(statement: str) -> None:
     code = (

@@ -13,7 +13,7 @@ from helpers import one
 import nanclean as nc
 from nanclean.errors import NancleanWarning, PolicyError
 from nanclean.findings import FindingKind
-from nanclean.report.summary import verdict
+from nanclean.report.verdict import verdict
 
 
 def _actions(result: nc.CleanResult, kind: str, column: str | None = None) -> list:

@@ -12,20 +12,14 @@ import polars as pl
 
 from nanclean.checks.base import Flag, fmt, num
 from nanclean.findings import FindingKind, Severity
+from nanclean.losses import LOSSES
 from nanclean.report.text import plural
 from nanclean.stats import Profile
 
 __all__ = ["DOMAINS", "domain_mask", "flags", "missing_mask"]
 
 #: The valid target domain of each loss, in words.
-DOMAINS = {
-    "mse": "finite values",
-    "bce": "values in [0, 1]",
-    "ce": "integer class ids >= 0",
-    "poisson": "values >= 0",
-    "gamma": "values > 0",
-    "msle": "values > -1",
-}
+DOMAINS = {name: loss.domain for name, loss in LOSSES.items()}
 
 
 #: pandas' category code of a missing value: a CE class id of -1 is missing.

@@ -20,15 +20,17 @@ import functools
 import hashlib
 import json
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
-from nanclean.report.model import AuditReport
 from nanclean.report.plots import histogram_chart
 from nanclean.report.summary import HTML_MAX_ROWS, summarize
 from nanclean.report.text import format_number, format_value, plural
+
+if TYPE_CHECKING:
+    from nanclean.report.model import AuditReport
 
 __all__ = ["render_html", "render_notebook", "render_summary"]
 

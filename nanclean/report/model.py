@@ -9,8 +9,6 @@ Strict JSON: non-finite numbers are written as the strings ``"nan"``,
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from nanclean.errors import ConfigError
 from nanclean.findings import Action, Finding, FindingKind, Severity, by_severity
+from nanclean.report.strict_json import dumps, json_safe
+from nanclean.report.verdict import fingerprint, run_info, verdict
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from nanclean.plan import Plan
     from nanclean.report.tables import TableName
 
 __all__ = ["SCHEMA_VERSION", "AuditReport", "ColumnStats", "json_safe"]
@@ -94,8 +95,12 @@ class AuditReport:
     after : dict of str to ColumnStats
         Statistics of the output columns (empty after a scan).
     output : dict
-        Description of the output (rows, columns, dtype, dropped rows, and
-        ``plan``: the fitted Plan as a dict).
+        Description of the output (rows, columns, dtype, dropped rows); in the
+        JSON its ``plan`` entry is :attr:`plan` as a dict.
+    plan : Plan or None
+        The fitted Plan that made the output (None after a scan).
+    elapsed : float or None
+        Seconds the scan or clean took (written only to a timestamped report).
     incidents : list of dict
         Training incidents added with :meth:`add_incident` (the training
         guard's JSON); written to JSON and HTML only when there are some.
@@ -112,6 +117,8 @@ class AuditReport:
     output: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     incidents: list[dict[str, Any]] = field(default_factory=list)
+    plan: Plan | None = None
+    elapsed: float | None = field(default=None, compare=False)
 
     def add_incident(self, incident: Any) -> AuditReport:
         """Attach training incidents so that the JSON and HTML reports show them.
@@ -248,12 +255,18 @@ class AuditReport:
                 "columns": {k: v.to_dict() for k, v in self.columns.items()},
                 "actions": [a.to_dict(max_rows=max_rows) for a in self.actions],
                 "after": {k: v.to_dict() for k, v in self.after.items()},
-                "output": self.output,
+                "output": self._output(),
                 "config": self.config,
                 "meta": self.meta,
             }
             | ({"incidents": self.incidents} if self.incidents else {})
         )
+
+    def _output(self) -> dict[str, Any]:
+        """``output`` with the Plan as a dict under ``plan`` (the JSON layout)."""
+        if self.plan is None:
+            return self.output
+        return {**self.output, "plan": self.plan.to_dict()}
 
     def to_json(
         self,
@@ -277,8 +290,6 @@ class AuditReport:
         ``run`` entry records when and how long; without it the same input and
         config give byte-identical JSON.
         """
-        from nanclean.report.summary import fingerprint, run_info, verdict
-
         data = self.to_dict(max_rows=spill_rows_over)
         if spill_rows_over is not None:
             if path is None:
@@ -288,7 +299,7 @@ class AuditReport:
         data["fingerprint"] = fingerprint(self)
         if timestamp:
             data["run"] = run_info(self)
-        text = _dumps(data, indent)
+        text = dumps(data, indent)
         if path is not None:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
@@ -357,61 +368,3 @@ class AuditReport:
             f"{s['warning']} warning, {s['info']} info; "
             f"{self.input.get('n_rows', '?')} rows × {len(self.columns)} columns)"
         )
-
-
-def json_safe(value: Any) -> Any:
-    """Recursively make ``value`` strict-JSON-able (non-finite floats → strings)."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        if all(type(v) is int for v in value):  # row labels: millions, all plain
-            return list(value)
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        return json_safe(value.item())
-    if isinstance(value, str | int | bool) or value is None:
-        return value
-    return str(value)
-
-
-_PLACEHOLDER = re.compile(r'"\\u0000nanclean:(\d+)"')
-
-
-def _dumps(data: dict[str, Any], indent: int | None) -> str:
-    """JSON text; with ``indent``, lists of plain values stay on one line.
-
-    Row-label lists can hold millions of entries: one line each would double
-    the file and make it unreadable. Each such list is swapped for a
-    placeholder, the document is indented, then the placeholders are replaced
-    by the compact lists (falling back to plain indentation should a
-    placeholder ever collide with a string in the data).
-    """
-    if indent is None:
-        return json.dumps(data, allow_nan=False)
-    inline: list[str] = []
-
-    def swap(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: swap(v) for k, v in value.items()}
-        if isinstance(value, list):
-            if value and all(
-                v is None or isinstance(v, str | int | float) for v in value
-            ):
-                inline.append(json.dumps(value, allow_nan=False))
-                return f"\x00nanclean:{len(inline) - 1}"
-            return [swap(v) for v in value]
-        return value
-
-    text = json.dumps(swap(data), indent=indent, allow_nan=False)
-    parts = _PLACEHOLDER.split(text)
-    if sorted(int(p) for p in parts[1::2]) != list(range(len(inline))):
-        return json.dumps(data, indent=indent, allow_nan=False)
-    for i in range(1, len(parts), 2):
-        parts[i] = inline[int(parts[i])]
-    return "".join(parts)

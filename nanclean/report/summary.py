@@ -7,12 +7,7 @@ summary, except for the run time, which is included only when asked for.
 
 What the summary holds
 ----------------------
-- ``verdict``: is the data safe to train in float32? in float16? For the raw
-  input (from the findings) and, after a clean, for the output (from its
-  statistics, which are finite by contract).
-- ``fingerprint``: a SHA-256 of the input's shape, dtypes and exact column
-  statistics (counts, min, max, mean, std). Two inputs with the same
-  fingerprint are, for every purpose of this report, the same data.
+- ``verdict`` and ``fingerprint``: from :mod:`nanclean.report.verdict`.
 - ``findings``: every finding with its first rows (label and value) and, per
   finding, at most ``max_rows`` row labels and the number left out.
 - ``columns``: one card per column: statistics before and after, histograms
@@ -24,66 +19,36 @@ What the summary holds
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Any
 
 from nanclean.dtypes import DTYPES
 from nanclean.findings import Action, Finding, FindingKind, Severity
-from nanclean.plan import SQUASH_BOUND, ColumnPlan
-from nanclean.report.model import SCHEMA_VERSION, AuditReport, ColumnStats, json_safe
+from nanclean.plan import SQUASH_BOUND, ColumnPlan, Plan
+from nanclean.report.model import SCHEMA_VERSION, AuditReport, ColumnStats
+from nanclean.report.strict_json import json_safe
 from nanclean.report.text import describe_action, format_number, format_value, plural
+from nanclean.report.verdict import (
+    DRIFT,
+    EXACT_FIELDS,
+    fingerprint,
+    run_info,
+    verdict,
+    versions,
+)
 
-__all__ = [
-    "HTML_MAX_ROWS",
-    "fingerprint",
-    "group_info",
-    "run_info",
-    "summarize",
-    "verdict",
-    "versions",
-]
+__all__ = ["HTML_MAX_ROWS", "group_info", "summarize"]
 
 #: Row labels shown per finding / action in HTML (the JSON report has them all).
 HTML_MAX_ROWS = 200
 #: Example (label, value) pairs shown per finding.
 EXAMPLES = 5
 
-# Findings about one dtype's range or resolution; they say nothing about the others.
-_FP16 = {FindingKind.FP16_OVERFLOW, FindingKind.FP16_UNDERFLOW}
-_DTYPE_SPECIFIC = _FP16 | {
-    FindingKind.BF16_OVERFLOW,
-    FindingKind.FP32_OVERFLOW,
-    FindingKind.FP32_PRECISION,
-}
-_DRIFT = {
-    FindingKind.DRIFT_RANGE,
-    FindingKind.DRIFT_MISSING,
-    FindingKind.DRIFT_NOT_CONSTANT,
-}
 # What the drift section lists: new data against the fitted contract.
-_DRIFT_KINDS = _DRIFT | {FindingKind.EXTRA_COLUMN}
-_STATUS_RANK = {"safe": 0, "caution": 1, "unsafe": 2}
-# The exact statistics (counted or summed over every row; the fingerprint's too)
-# and the sampled ones (median, quantiles, MAD).
-_EXACT_FIELDS = (
-    "count",
-    "null",
-    "nan",
-    "pos_inf",
-    "neg_inf",
-    "zeros",
-    "min",
-    "max",
-    "mean",
-    "std",
-)
-_STAT_FIELDS = (*_EXACT_FIELDS, "q01", "q25", "median", "q75", "q99", "mad")
+_DRIFT_KINDS = DRIFT | {FindingKind.EXTRA_COLUMN}
+_STAT_FIELDS = (*EXACT_FIELDS, "q01", "q25", "median", "q75", "q99", "mad")
 # Statistics that move with the data (x · scale + center) and with its spread (x · scale).
 _LOCATION = ("min", "q01", "q25", "median", "q75", "q99", "max", "mean")
 _SPREAD = ("std", "mad")
@@ -104,8 +69,8 @@ def summarize(
         Include the time of rendering and the run time. Off by default so that
         the same input and config give byte-identical output.
     """
-    plan = report.output.get("plan") if report.output else None
-    plan_columns = {c["name"]: c for c in (plan or {}).get("columns", [])}
+    plan = report.plan
+    plan_columns = {c.name: c for c in plan.columns} if plan else {}
     cleaned = bool(report.after)
     findings = [_finding(f, max_rows) for f in report.findings]
     cards = _columns(report, plan_columns, plan)
@@ -160,202 +125,11 @@ def summarize(
         "actions": actions,
         "config": report.config,
         "config_changed": _config_changed(report.config),
-        "plan": plan,
+        "plan": plan.to_dict() if plan else None,
         "max_rows": max_rows,
         "incidents": [_incident(i, max_rows) for i in report.incidents],
     }
     return json_safe(summary)  # type: ignore[no-any-return]
-
-
-# --- verdict ---------------------------------------------------------------------
-
-
-def verdict(report: AuditReport) -> dict[str, Any]:
-    """Safe to train in float32? in float16? For the input and, after a clean, the output.
-
-    Each dtype gets a ``status``: ``unsafe`` (the loss will turn NaN or inf),
-    ``caution`` (likely to destabilize training or to lose precision) or
-    ``safe``, with the reasons. The input's status comes from the findings;
-    the output's from its statistics (every output value is finite, checked by
-    the output contract, so only the range can differ between dtypes).
-    """
-    inp = {"float32": _input_status(report, "float32")}
-    inp["float16"] = _input_status(report, "float16", base=inp["float32"])
-    out = None
-    if report.after:
-        out = {d: _output_status(report, d) for d in ("float32", "float16")}
-    return {
-        "input": inp,
-        "output": out,
-        "status": _worst(*(out or inp).values()),
-        "headline": _headline(inp, out),
-    }
-
-
-def _input_status(
-    report: AuditReport, dtype: str, base: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    unsafe: list[str] = []
-    caution: list[str] = []
-    if base is not None:  # float16 inherits every float32 problem
-        if base["status"] != "safe":
-            same = "everything that breaks float32"
-            (unsafe if base["status"] == "unsafe" else caution).append(
-                same if base["status"] == "unsafe" else "the float32 warnings"
-            )
-    else:
-        errors = [f for f in report.findings if f.severity is Severity.ERROR]
-        if errors:
-            kinds = _unique(f.kind.value for f in errors)
-            unsafe.append(
-                f"{plural(len(errors), 'error')} turn the loss into NaN or inf "
-                f"({_cut(kinds)})"
-            )
-        warn = [
-            f
-            for f in report.findings
-            if f.severity is Severity.WARNING and f.kind not in _DTYPE_SPECIFIC
-        ]
-        if warn:
-            kinds = _unique(f.kind.value for f in warn)
-            caution.append(
-                f"{plural(len(warn), 'warning')} may destabilize training "
-                f"({_cut(kinds)})"
-            )
-    specific = {
-        "float32": {
-            FindingKind.FP32_OVERFLOW: (unsafe, "overflow float32"),
-            FindingKind.FP32_PRECISION: (caution, "lose integer precision in float32"),
-        },
-        "float16": {
-            FindingKind.FP16_OVERFLOW: (unsafe, "overflow float16 (beyond ±65504)"),
-            FindingKind.FP16_UNDERFLOW: (
-                caution,
-                "underflow float16 (below 6.1e-5, flushed toward 0)",
-            ),
-        },
-    }[dtype]
-    for kind, (bucket, what) in specific.items():
-        columns = _unique(f.column for f in report.findings if f.kind is kind)
-        if columns:
-            bucket.append(f"{_columns_text(columns)} {what}")
-    status = "unsafe" if unsafe else "caution" if caution else "safe"
-    return {"dtype": dtype, "status": status, "reasons": unsafe or caution}
-
-
-def _output_status(report: AuditReport, dtype: str) -> dict[str, Any]:
-    limit = DTYPES[dtype].max
-    nonfinite = [
-        s.name
-        for s in report.after.values()
-        if s.null or s.nan or s.pos_inf or s.neg_inf
-    ]
-    over = [
-        s.name
-        for s in report.after.values()
-        if max(abs(s.min or 0.0), abs(s.max or 0.0)) > limit
-    ]
-    reasons = []
-    if nonfinite:
-        reasons.append(f"{_columns_text(nonfinite)} still hold missing or inf values")
-    if over:
-        reasons.append(f"{_columns_text(over)} exceed {dtype}'s range (±{limit:.5g})")
-    drift = [f for f in report.findings if f.kind in _DRIFT]
-    status = "unsafe" if reasons else "safe"
-    if drift and not reasons:
-        status = "caution"
-        reasons.append(
-            f"{plural(len(drift), 'drift finding')}: new data outside what training "
-            "saw, repaired by the plan"
-        )
-    return {"dtype": dtype, "status": status, "reasons": reasons}
-
-
-def _headline(inp: dict[str, Any], out: dict[str, Any] | None) -> str:
-    """One sentence that says what the badges say, caution included."""
-
-    def phrase(statuses: dict[str, Any]) -> str:
-        by = {
-            level: " and ".join(d for d, s in statuses.items() if s["status"] == level)
-            for level in _STATUS_RANK
-        }
-        if not by["safe"] and not by["caution"]:
-            return "not safe to train"
-        parts = [f"safe to train in {by['safe']}"] if by["safe"] else []
-        if by["caution"]:
-            lead = "with caution in" if parts else "trainable with caution in"
-            parts.append(f"{lead} {by['caution']}")
-        if by["unsafe"]:
-            parts.append(f"not in {by['unsafe']}")
-        return ", ".join(parts)
-
-    if out is None:
-        return phrase(inp).capitalize() + "."
-    text = f"After cleaning: {phrase(out)}."
-    before = phrase(inp)
-    return text + (
-        f" The raw input was {before}."
-        if not before.startswith("not")
-        else " The raw input was not."
-    )
-
-
-def _worst(*statuses: dict[str, Any]) -> str:
-    return max((s["status"] for s in statuses), key=_STATUS_RANK.__getitem__)
-
-
-# --- fingerprint and versions ------------------------------------------------------
-
-
-def fingerprint(report: AuditReport) -> str:
-    """A SHA-256 of the input's shape, dtypes and exact column statistics.
-
-    Built from the report's own content (no second pass over the data): the
-    number of rows, every column's name and dtype, and each numeric column's
-    exact counts, min, max, mean and std (rounded to 12 significant digits, so
-    a different summation order cannot change it). Sampled statistics
-    (median, quantiles, histograms) and the config are left out.
-    """
-    stats = {
-        name: [_round(getattr(s, k)) for k in _EXACT_FIELDS]
-        for name, s in report.columns.items()
-    }
-    payload = {
-        "n_rows": report.input.get("n_rows"),
-        "columns": report.input.get("columns", {}),
-        "stats": stats,
-    }
-    text = json.dumps(json_safe(payload), sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _round(value: Any) -> Any:
-    if isinstance(value, float) and math.isfinite(value):
-        return float(f"{value:.12g}")
-    return value
-
-
-def versions(report: AuditReport) -> dict[str, str]:
-    """nanclean, polars and pandera versions (those recorded by the scan first)."""
-    out = {}
-    for name in ("nanclean", "polars", "pandera"):
-        recorded = report.meta.get(name)
-        if recorded is None:
-            try:
-                recorded = version(name)
-            except PackageNotFoundError:
-                recorded = "unknown"
-        out[name] = str(recorded)
-    return out
-
-
-def run_info(report: AuditReport) -> dict[str, Any]:
-    """When the report is rendered (UTC) and how long the scan or clean took."""
-    elapsed = getattr(report, "elapsed", None)
-    return {
-        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "elapsed_seconds": None if elapsed is None else round(float(elapsed), 3),
-    }
 
 
 # --- findings and actions ----------------------------------------------------------
@@ -394,7 +168,7 @@ def _drift(
     """
     if not findings and not report.output.get("drift_checked"):
         return None
-    columns = _unique(f["column"] for f in findings)
+    columns = list(dict.fromkeys(f["column"] for f in findings))
     if not findings:
         headline = "No drift: the new data stays within what training saw."
     else:
@@ -504,8 +278,8 @@ def _column_order(report: AuditReport) -> list[str]:
 
 def _columns(
     report: AuditReport,
-    plan_columns: dict[str, dict[str, Any]],
-    plan: dict[str, Any] | None,
+    plan_columns: dict[str, ColumnPlan],
+    plan: Plan | None,
 ) -> list[dict[str, Any]]:
     dtypes = report.input.get("columns", {})
     by_column: dict[str, list[Finding]] = {}
@@ -514,10 +288,10 @@ def _columns(
     actions: dict[str, list[Action]] = {}
     for a in report.actions:
         actions.setdefault(a.column, []).append(a)
-    dropped = (plan or {}).get("dropped", {})
-    ratios = {
-        c["name"]: c["ratio"] for c in plan_columns.values() if c.get("ratio")
-    } | {k: list(v) for k, v in report.config.get("ratios", {}).items()}
+    dropped = plan.dropped if plan else {}
+    ratios = {c.name: c.ratio for c in plan_columns.values() if c.ratio} | {
+        k: list(v) for k, v in report.config.get("ratios", {}).items()
+    }
     cards = []
     for i, name in enumerate(_column_order(report)):
         before = report.columns.get(name)
@@ -577,7 +351,7 @@ def _stats(s: ColumnStats | None) -> dict[str, Any] | None:
 
 def _after_in_input_units(
     after: ColumnStats | None,
-    cp: dict[str, Any] | None,
+    cp: ColumnPlan | None,
     before: ColumnStats | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
     """The output statistics mapped back through the scaling (x · s + c).
@@ -592,22 +366,21 @@ def _after_in_input_units(
         return None, "input"
     if cp is None:
         return stats, "input" if after and after.role == "target" else "output"
-    if cp.get("scale") == "squash" and not cp.get("unscaled"):
+    if cp.scale == "squash" and not cp.unscaled:
         return stats, "output"  # a squash is not linear: means do not map back
-    center, scale = _center_scale(cp)
     for k in _LOCATION:
         if stats[k] is not None:
-            stats[k] = stats[k] * scale + center
+            stats[k] = cp.unscale_number(stats[k])
     for k in _SPREAD:
         if stats[k] is not None:
-            stats[k] = stats[k] * abs(scale)
+            stats[k] = stats[k] * abs(cp.scale_by)
     if before is not None and after is not None:
         eps = _resolution(after.dtype)
         for k in (*_LOCATION, *_SPREAD):
             a, b = stats[k], getattr(before, k)
             if a is None or b is None or not math.isfinite(b):
                 continue
-            if abs(a - b) <= 2 * eps * (max(abs(a), abs(b)) + abs(center)):
+            if abs(a - b) <= 2 * eps * (max(abs(a), abs(b)) + abs(cp.center)):
                 stats[k] = b
     return stats, "input"
 
@@ -618,36 +391,27 @@ def _resolution(dtype: str) -> float:
     return DTYPES[name].eps if name in DTYPES else DTYPES["float32"].eps
 
 
-def _center_scale(cp: dict[str, Any]) -> tuple[float, float]:
-    center = cp.get("center") or 0.0
-    scale = cp.get("scale_by") or 1.0
-    return float(center), float(scale)
-
-
 def _histograms(
-    before: ColumnStats | None, after: ColumnStats | None, cp: dict[str, Any] | None
+    before: ColumnStats | None, after: ColumnStats | None, cp: ColumnPlan | None
 ) -> dict[str, Any] | None:
     hb = before.histogram if before else None
     ha = after.histogram if after else None
     if hb is None and ha is None:
         return None
-    if ha is not None and cp is not None and cp.get("scale") == "squash":
-        column_plan = ColumnPlan(**cp)  # monotone: the edges map back one by one
-        ha = dict(ha, symlog_scale=None)
-        ha["edges"] = [column_plan.unscale_number(e) for e in ha["edges"]]
-    elif ha is not None and cp is not None:
-        center, scale = _center_scale(cp)
-        ha = dict(ha)
-        ha["edges"] = [e * scale + center for e in ha["edges"]]
+    if ha is not None and cp is not None:
+        # the scaling is monotone: the edges map back one by one
+        squash = cp.scale == "squash"
+        ha = dict(ha, symlog_scale=None) if squash else dict(ha)
+        ha["edges"] = [cp.unscale_number(e) for e in ha["edges"]]
         if ha.get("symlog_scale"):
-            ha["symlog_scale"] = ha["symlog_scale"] * abs(scale)
+            ha["symlog_scale"] = ha["symlog_scale"] * abs(cp.scale_by)
     bounds = None
-    if cp and cp.get("outlier_low") is not None and cp.get("outlier_high") is not None:
+    if cp and cp.outlier_low is not None and cp.outlier_high is not None:
         bounds = {
-            "low": cp["outlier_low"],
-            "high": cp["outlier_high"],
-            "action": cp.get("outlier_action"),
-            "method": cp.get("outlier_method"),
+            "low": cp.outlier_low,
+            "high": cp.outlier_high,
+            "action": cp.outlier_action,
+            "method": cp.outlier_method,
         }
     return {
         "before": hb,
@@ -657,55 +421,48 @@ def _histograms(
     }
 
 
-def _plan_lines(cp: dict[str, Any]) -> list[str]:
+def _plan_lines(cp: ColumnPlan) -> list[str]:
     """The column's plan in a few short lines (the full Plan is in the JSON)."""
     lines = []
-    if cp.get("ratio"):
-        num, den = cp["ratio"]
-        lines.append(
-            f"derive: {num} / {den}, zero denominator → {cp.get('ratio_on_zero')}"
-        )
-    fill = cp.get("fill")
+    if cp.ratio:
+        num, den = cp.ratio
+        lines.append(f"derive: {num} / {den}, zero denominator → {cp.ratio_on_zero}")
     lines.append(
-        f"missing → {cp.get('impute')}"
-        + (f" ({format_number(fill)})" if fill is not None else "")
+        f"missing → {cp.impute}"
+        + (f" ({format_number(cp.fill)})" if cp.fill is not None else "")
     )
     inf = []
-    for sign, key, bound in (
-        ("+inf", "pos_inf", "inf_high"),
-        ("-inf", "neg_inf", "inf_low"),
+    for sign, policy, bound in (
+        ("+inf", cp.pos_inf, cp.inf_high),
+        ("-inf", cp.neg_inf, cp.inf_low),
     ):
-        policy = cp.get(key)
         inf.append(
             f"{sign} → {policy}"
-            + (f" ({format_number(cp.get(bound))})" if policy == "clip" else "")
+            + (f" ({format_number(bound)})" if policy == "clip" else "")
         )
     lines.append(", ".join(inf))
-    if cp.get("outlier_low") is not None:
+    if cp.outlier_low is not None:
         lines.append(
-            f"outliers ({cp.get('outlier_method')}) → {cp.get('outlier_action')} "
-            f"[{format_number(cp.get('outlier_low'))}, "
-            f"{format_number(cp.get('outlier_high'))}]"
+            f"outliers ({cp.outlier_method}) → {cp.outlier_action} "
+            f"[{format_number(cp.outlier_low)}, "
+            f"{format_number(cp.outlier_high)}]"
         )
     else:
-        lines.append(f"outliers: {cp.get('outlier_method')}, no bounds")
-    center, scale = _center_scale(cp)
-    if cp.get("unscaled"):
+        lines.append(f"outliers: {cp.outlier_method}, no bounds")
+    center, scale = format_number(cp.center), format_number(cp.scale_by)
+    if cp.unscaled:
         lines.append(
-            f"not scaled ({cp['unscaled']}): x − {format_number(center)}"
-            if center
-            else f"not scaled ({cp['unscaled']})"
+            f"not scaled ({cp.unscaled}): x − {center}"
+            if cp.center
+            else f"not scaled ({cp.unscaled})"
         )
-    elif cp.get("scale") == "squash":
+    elif cp.scale == "squash":
         lines.append(
             f"scale (squash): z / √(1 + (z/{format_number(SQUASH_BOUND)})²), "
-            f"z = (x − {format_number(center)}) / {format_number(scale)}"
+            f"z = (x − {center}) / {scale}"
         )
-    elif cp.get("scale") != "none":
-        lines.append(
-            f"scale ({cp.get('scale')}): (x − {format_number(center)}) / "
-            f"{format_number(scale)}"
-        )
+    elif cp.scale != "none":
+        lines.append(f"scale ({cp.scale}): (x − {center}) / {scale}")
     else:
         lines.append("scale: none")
     return lines
@@ -745,17 +502,3 @@ def _title(source: str) -> str:
     """The file name of a file source, else the source itself."""
     path = _path(source)
     return PurePath(path).name if path else source or "data"
-
-
-def _unique(values: Any) -> list[str]:
-    return list(dict.fromkeys(values))
-
-
-def _cut(items: list[str], first: int = 4) -> str:
-    text = ", ".join(items[:first])
-    return text + (f" … and {len(items) - first} more" if len(items) > first else "")
-
-
-def _columns_text(columns: list[str]) -> str:
-    shown = _cut([repr(c) for c in columns], first=3)
-    return ("column " if len(columns) == 1 else "columns ") + shown

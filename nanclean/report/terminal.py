@@ -17,8 +17,9 @@ from rich.table import Table
 
 from nanclean.errors import format_rows
 from nanclean.findings import ActionKind
-from nanclean.report.summary import group_info, verdict
+from nanclean.report.summary import group_info
 from nanclean.report.text import describe_action, format_number
+from nanclean.report.verdict import verdict
 
 __all__ = ["TABLE_ROWS", "Terminal", "report_text", "result_text", "short_numbers"]
 

@@ -19,8 +19,9 @@ import polars as pl
 import pytest
 
 import nanclean as nc
+from nanclean.report.browser import browser, page
 
-from .report_browser import ARTIFACTS, browser, page
+from . import ARTIFACTS
 
 ROOT = Path(__file__).resolve().parents[2]
 XSS = "<img src=x onerror=alert(1)>"

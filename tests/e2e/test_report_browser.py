@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 import nanclean as nc
+from nanclean.report.browser import browser, open_ms, page, wide_frame
 
-from .report_browser import ARTIFACTS, browser, open_ms, page, wide_frame
+from . import ARTIFACTS
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

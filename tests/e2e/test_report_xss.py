@@ -18,9 +18,8 @@ import pandas as pd
 import pytest
 
 import nanclean as nc
+from nanclean.report.browser import browser, page
 from nanclean.report.html import render_html
-
-from .report_browser import browser, page
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 import nanclean as nc
-from nanclean.report.summary import fingerprint, summarize, verdict
+from nanclean.report.summary import summarize
 from nanclean.report.text import format_number, format_value
+from nanclean.report.verdict import fingerprint, verdict
 
 
 def test_summary_is_plain_json(ecommerce_clean: nc.CleanResult) -> None:

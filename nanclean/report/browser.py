@@ -1,8 +1,13 @@
-"""Headless Chromium for the report tests: Debian's chromium, driven by playwright.
+"""Headless Chromium for looking at an HTML report: open it, time it, watch it.
 
-Never ``playwright install`` (it downloads a browser): ``make browser`` installs
-Debian's ``chromium`` when it is missing. Without it the tests fail, they do
-not skip. Chromium's profile and caches go to temporary folders.
+The browser tests (tests/e2e) and the report benchmark (bench/report_methods.py)
+share it. Debian's ``chromium``, driven by playwright (the ``dev`` extra); never
+``playwright install`` (it downloads a browser): ``make browser`` installs
+Debian's ``chromium`` when it is missing. Without it :func:`chromium_path`
+raises, so the browser tests fail rather than skip. Chromium's profile and
+caches go to temporary folders; every non-local request is blocked.
+
+Not imported by ``nanclean``; imports playwright only when a browser starts.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
+from nanclean.errors import MissingDependencyError
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+__all__ = ["Watch", "browser", "chromium_path", "open_ms", "page", "wide_frame"]
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,7 +42,7 @@ _LOCAL = ("file:", "data:", "about:", "blob:")
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.fail(
+        raise MissingDependencyError(
             "Chromium is not installed: the browser tests need Debian's `chromium` on "
             "the PATH. Run `make browser` (it runs apt-get install chromium), never "
             "`playwright install`."
@@ -51,7 +57,7 @@ def browser() -> Iterator[Any]:
 
     executable = chromium_path()
     with tempfile.TemporaryDirectory(prefix="nanclean-chromium-") as tmp:
-        env = {
+        env: dict[str, str | float | bool] = {
             **os.environ,
             "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
@@ -124,7 +130,8 @@ def open_ms(p: Any, path: Path) -> float:
 
 
 def wide_frame() -> Any:
-    """2,000 rows × 500 columns with two +inf cells and one outlier: the wide report."""
+    """2,000 rows × 500 columns with two +inf cells and one outlier: the wide
+    report that the browser test opens and the report benchmark times."""
     import numpy as np
     import polars as pl
 
