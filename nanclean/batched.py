@@ -64,7 +64,6 @@ from nanclean.scan import (
     profile_options,
     resolve_target,
 )
-from nanclean.schema import schema_from_plan, validate
 from nanclean.sketch import (
     GRID,
     RANK_ERROR,
@@ -305,6 +304,8 @@ class TransformPass:
         if self.labels is not None:
             raise_for_errors(self.masks, ids, self.labels)
         out, keep = kept(full, self.plan, dropped_rows(self.masks, ids))
+        from nanclean.schema import schema_from_plan, validate  # pandera: on use
+
         validate(out, schema_from_plan(self.plan), keep)
         return out, keep, ids
 
