@@ -79,6 +79,7 @@ TEXT_FORMATS = ("csv", "tsv", "json", "ndjson")
 #: its text 6-20), and the scan and the clean hold up to three copies of the
 #: columns (input, output, intermediates): 4x the file leaves room for both.
 #: A larger file is parsed once into a temporary Parquet file read lazily.
+#: (The same rule lets a scan hold the columns of a Parquet file in memory.)
 TEXT_IN_MEMORY_FACTOR = 4
 
 
@@ -134,9 +135,16 @@ class Frame:
 
     @property
     def in_memory(self) -> bool:
-        """Whether ``lazy`` is data in memory: a query is cheap to repeat."""
+        """Whether the columns a pass queries are held in memory: the data is
+        in memory already, or it is a Parquet / IPC file that fits (by the same
+        rule as a text file), whose needed columns are then read once. A query
+        of them is then cheap to repeat."""
+        if self.batches is not None:
+            return False
         if self.kind is InputKind.FILE:
-            return self.file is None and self.batches is None
+            return self.file is None or (
+                not self.file.temporary and _fits(self.file.path.stat().st_size)
+            )
         return self.kind not in (InputKind.POLARS_LAZY, InputKind.DASK)
 
     def derive(self, step: Step, columns: list[str], schema: dict[str, str]) -> Frame:
@@ -545,7 +553,7 @@ def _read_file(
     if fmt not in TEXT_FORMATS:
         return _lazy_scan(path, fmt), source, FileSource(path, fmt)
     if in_memory is None:
-        in_memory = path.stat().st_size * TEXT_IN_MEMORY_FACTOR < available_memory()
+        in_memory = _fits(path.stat().st_size)
     if fmt in ("csv", "tsv"):
         try:  # the schema from the first rows: one parallel parse
             lazy, file = _parse_once(
@@ -631,6 +639,11 @@ def _lazy_scan(path: Path, fmt: str, infer_rows: int | None = None) -> pl.LazyFr
             "complete and in that format, or pass format=... explicitly."
         ) from exc
     return lazy
+
+
+def _fits(file_bytes: int) -> bool:
+    """Whether a file of ``file_bytes`` may be read into memory whole."""
+    return file_bytes * TEXT_IN_MEMORY_FACTOR < available_memory()
 
 
 def available_memory() -> int:

@@ -172,13 +172,17 @@ def assert_file_ref_findings(report: Any) -> None:
         (".feather", pl.DataFrame.write_ipc, "Ipc SCAN"),
     ],
 )
-def test_binary_files_are_scanned_lazily(tmp_path, suffix, write, plan):
+def test_binary_files_are_scanned_lazily(tmp_path, suffix, write, plan, monkeypatch):
     path = tmp_path / f"data{suffix}"
     write(FILE_REF, path)
     frame = read(path)
     assert frame.kind is InputKind.FILE
     assert plan in frame.lazy.explain()  # a scan of the file, not a loaded frame
-    assert not frame.in_memory
+    assert frame.in_memory  # it fits: a scan reads the columns it needs once
+    monkeypatch.setattr("nanclean.frame.available_memory", lambda: 100)
+    assert not frame.in_memory  # it does not: every query reads the file
+    assert_file_ref_findings(nc.scan(path))
+    monkeypatch.undo()
     assert str(path) in frame.source
     # projection pushdown: a query of one column reads only that column
     assert "PROJECT 1/3 COLUMNS" in frame.lazy.select("a").explain()
