@@ -113,6 +113,8 @@ class Frame:
         A short description (a path, or the input type).
     pandas_index : object
         The pandas index, kept to rebuild a pandas result.
+    file : FileSource or None
+        The Parquet / IPC file that ``lazy`` reads lazily, if any.
     """
 
     lazy: pl.LazyFrame
