@@ -10,7 +10,7 @@ TORCH_PIN := torch==2.13.0
 # warning), so the install keeps quiet about that one module's notes only.
 EDITABLE_NOTICE_OFF := PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel"
 
-.PHONY: venv demo test lint typecheck pytest bench browser clean
+.PHONY: venv demo test lint typecheck pytest bench bench-venv bench-report browser clean
 
 venv: $(STAMP)
 
@@ -41,8 +41,27 @@ pytest: venv browser
 
 test: lint pytest
 
-bench: venv
+# bench/run.py rewrites RESULTS.md and keeps what follows its scaling sections,
+# where one_read.py and report_compare.py write theirs.
+bench: venv bench-venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/one_read.py
+	$(BENCH_VENV)/bin/python bench/report_compare.py
+
+# The report against ydata-profiling and skrub (the `bench` extra) runs in a venv of
+# its own: ydata-profiling pins numpy < 2.4 and pandas < 3, which would downgrade
+# the project venv. `make test` never installs it.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EDITABLE_NOTICE_OFF) $(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
+
+bench-report: bench-venv
+	$(BENCH_VENV)/bin/python bench/report_compare.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache

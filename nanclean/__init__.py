@@ -4,7 +4,9 @@ The public names are listed in ``__all__``. The torch and keras hand-off
 (``nanclean.handoff``) is imported only when a result is handed off, and
 scikit-learn (about 0.8 s to import) only when ``NanCleaner`` is first used.
 The training guard's ``bisect`` loads on first use too; the guard itself lives
-in ``nanclean.torch`` and ``nanclean.keras``.
+in ``nanclean.torch`` and ``nanclean.keras``. pandera (which imports pandas,
+about 1.4 s) loads with the first schema: a clean, ``Cleaner.schema``,
+``load_schema`` or ``save_schema``; pandas only with a pandas frame or pandera.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -18,10 +20,10 @@ from nanclean.plan import Plan
 from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.scan import scan
-from nanclean.schema import load_schema, save_schema
 
 if TYPE_CHECKING:
     from nanclean.guard.bisect import bisect
+    from nanclean.schema import load_schema, save_schema
     from nanclean.sklearn import NanCleaner
 
 __all__ = [
@@ -59,6 +61,10 @@ def __getattr__(name: str) -> Any:
         from nanclean.guard.bisect import bisect
 
         return bisect
+    if name in ("load_schema", "save_schema"):
+        import nanclean.schema
+
+        return getattr(nanclean.schema, name)
     raise AttributeError(f"module 'nanclean' has no attribute {name!r}")
 
 

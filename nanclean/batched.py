@@ -36,7 +36,15 @@ from nanclean.checks.types import Columns, classify, parse_number, target_expr
 from nanclean.config import CleanConfig
 from nanclean.errors import InputError
 from nanclean.findings import Action, Finding, RowLabels
-from nanclean.frame import ROW_ID, Frame, Step, apply_steps, collect
+from nanclean.frame import (
+    ROW_ID,
+    SPILL_ROW_GROUP_ROWS,
+    Frame,
+    Step,
+    apply_steps,
+    available_memory,
+    collect,
+)
 from nanclean.plan import Plan
 from nanclean.repair import (
     audit,
@@ -56,7 +64,6 @@ from nanclean.scan import (
     profile_options,
     resolve_target,
 )
-from nanclean.schema import schema_from_plan, validate
 from nanclean.sketch import (
     GRID,
     RANK_ERROR,
@@ -144,12 +151,16 @@ def read_in_batches(
     frame: Frame, path: Path, fmt: str, workdir: Path, rows: int = BATCH_ROWS
 ) -> Frame:
     """``frame`` (the file at ``path``) read batch by batch from now on. A
-    format that cannot be sliced cheaply (CSV, NDJSON) is first converted to
-    Parquet in ``workdir`` by polars' streaming sink.
+    format that cannot be sliced cheaply (CSV, NDJSON) is read from the Parquet
+    copy ``read`` made of it when it was too large for memory
+    (``frame.file``), else first written to Parquet in ``workdir`` by polars'
+    streaming sink.
 
     The scan is built afresh: a scan whose schema was resolved before the row
     id was added read the whole file for every slice (polars 2.1).
     """
+    if frame.file is not None:
+        path, fmt = frame.file.path, frame.file.format
     if fmt == "parquet":
         lazy = pl.scan_parquet(path).with_row_index(ROW_ID)
     elif fmt == "ipc":
@@ -157,7 +168,7 @@ def read_in_batches(
     else:
         copy = workdir / "input.parquet"
         try:
-            frame.lazy.sink_parquet(copy, row_group_size=BATCH_ROWS // 4)
+            frame.lazy.sink_parquet(copy, row_group_size=SPILL_ROW_GROUP_ROWS)
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
             raise InputError(f"Could not read {frame.source}: {exc}") from None
         lazy = pl.scan_parquet(copy)
@@ -293,6 +304,8 @@ class TransformPass:
         if self.labels is not None:
             raise_for_errors(self.masks, ids, self.labels)
         out, keep = kept(full, self.plan, dropped_rows(self.masks, ids))
+        from nanclean.schema import schema_from_plan, validate  # pandera: on use
+
         validate(out, schema_from_plan(self.plan), keep)
         return out, keep, ids
 
@@ -362,26 +375,6 @@ def transform_batches(
 
 
 # --- files ---------------------------------------------------------------------------
-
-
-def available_memory() -> int:
-    """Bytes this process may still use: free RAM, capped by the address-space
-    limit (``ulimit -v``) and the cgroup's memory limit when they are set."""
-    import os
-    import resource
-
-    limits = [os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")]
-    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        limits.append(soft)
-    for cgroup in ("memory.max", "memory/memory.limit_in_bytes"):  # v2, v1
-        try:
-            text = (Path("/sys/fs/cgroup") / cgroup).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            limits.append(int(text))
-    return min(limits)
 
 
 def fits_in_memory(frame: Frame) -> bool:

@@ -6,10 +6,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandera.polars as pa
 import polars as pl
 
 from nanclean.checks.types import mapped_mask
@@ -31,8 +30,10 @@ from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.safeguards import check_row_loss, refuse_label_coding
 from nanclean.scan import ScanState, check_target, run_scan
-from nanclean.schema import input_findings, schema_from_plan, validate
 from nanclean.stats import output_stats
+
+if TYPE_CHECKING:  # pandera (with pandas, about 1.4 s) loads with the first schema
+    import pandera.polars as pa
 
 __all__ = ["Cleaner", "clean"]
 
@@ -96,6 +97,8 @@ class Cleaner:
 
     @property
     def schema(self) -> pa.DataFrameSchema:
+        from nanclean.schema import schema_from_plan
+
         return schema_from_plan(self.plan)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -207,6 +210,8 @@ class Cleaner:
         state = run_scan(derived, self.config, target=target, loss=loss)
         refuse_label_coding(state.findings, n_rows=frame.n_rows)
         if schema is not None:
+            from nanclean.schema import input_findings
+
             data = collect(frame.lazy.drop(ROW_ID), frame.source)
             state.report.findings += input_findings(
                 schema, data, frame.labels, frame.n_rows
@@ -254,6 +259,8 @@ class Cleaner:
             max_row_loss=self.config.max_row_loss,
             target_stats=before.columns.get(plan.target) if plan.target else None,
         )
+        from nanclean.schema import schema_from_plan, validate
+
         validate(applied.frame, schema_from_plan(plan), applied.row_ids)
         after = output_stats(
             applied.frame, roles={plan.target: "target"} if plan.target else {}

@@ -36,7 +36,7 @@ from nanclean.errors import (
     NancleanError,
 )
 from nanclean.findings import Severity
-from nanclean.frame import FORMAT_OF_EXTENSION
+from nanclean.frame import FORMAT_OF_EXTENSION, write
 from nanclean.losses import LOSSES
 from nanclean.report.terminal import Terminal
 
@@ -397,7 +397,8 @@ def clean(
             frame, target=target, loss=_loss(loss), sink=sink
         )
     if sink is None:
-        _write_frame(result.data, output, fmt)
+        with _writing(output, "'--output'"):
+            write(result.data, output, fmt)
     if plan is not None:
         with _writing(plan, "'--plan'"):
             plan.parent.mkdir(parents=True, exist_ok=True)
@@ -457,7 +458,8 @@ def apply(
     ):
         result = Cleaner.from_plan(fitted).transform(frame, sink=sink)
     if sink is None:
-        _write_frame(result.data, output, fmt)
+        with _writing(output, "'--output'"):
+            write(result.data, output, fmt)
     _write_reports(result.report, html, json, out, spill=sink is not None)
     drift = [f for f in result.report.findings if f.kind.value.startswith("drift_")]
     out.findings(result.report, f"nanclean apply · {data.name}")
@@ -497,7 +499,7 @@ def schema(
     import nanclean.schema, then pandera.polars.DataFrameSchema.from_yaml(path).
     """
     from nanclean.cleaner import Cleaner
-    from nanclean.schema import save_schema
+    from nanclean.schema import save_contract
 
     out = _Out(None, quiet)
     frame = _read(data, format, out, target=target)
@@ -505,16 +507,7 @@ def schema(
         cleaner = Cleaner(_config(config)).fit(frame, target=target, loss=_loss(loss))
     contract = cleaner.schema
     with _writing(output, "'--output'"):
-        path = save_schema(contract, output)
-        if path.suffix != ".json":
-            header = (
-                f"# The contract of cleaned {data.name}, written by `nanclean schema`.\n"
-                "# Load it with plain pandera after `import nanclean.schema` (which\n"
-                "# registers the nanclean_finite / nanclean_in_range checks):\n"
-                "#   pandera.polars.DataFrameSchema.from_yaml(path)\n"
-            )
-            text = path.read_text(encoding="utf-8")
-            path.write_text(header + text, encoding="utf-8")
+        path = save_contract(contract, output, source=data.name)
     n = len(contract.columns)
     out.result(
         f"Wrote {path}: {n} column{'s' if n != 1 else ''}"
@@ -550,24 +543,17 @@ def validate(
     schema's dtype first: a value beyond float32 becomes inf and fails the
     finite check, so the cast hides nothing.
     """
-    import pandera.errors
     import polars as pl
 
     from nanclean.frame import ROW_ID, collect
-    from nanclean.schema import load_schema
+    from nanclean.schema import failure_cases, load_schema
 
     out = _Out(None, quiet)
     contract = load_schema(schema)
     frame = _read(data, format, out)
     with out.progress(f"Validating {data.name}", data):
         df = collect(frame.lazy.drop(ROW_ID), frame.source)
-        df = _cast_floats(df, contract)
-        try:
-            contract.validate(df, lazy=True)
-        except pandera.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-        else:
-            cases = None
+        cases = failure_cases(df, contract)
     if cases is None:
         out.result(
             f"{data.name} satisfies {schema.name} ({df.height:,} rows × {df.width} "
@@ -733,7 +719,11 @@ def _read(
     from nanclean.frame import read
 
     try:
-        frame = read(path, format=format.value if format else None)
+        frame = read(
+            path,
+            format=format.value if format else None,
+            in_memory=False if stream else None,  # streamed: parsed into Parquet
+        )
     except InputError as exc:
         raise typer.BadParameter(str(exc), param_hint="'DATA'") from None
     if target is not None and target not in frame.columns:
@@ -803,23 +793,6 @@ def _output_format(path: Path) -> str:
     return fmt
 
 
-def _write_frame(df: Any, path: Path, fmt: str) -> None:
-    with _writing(path, "'--output'"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():  # polars would write "into" it, or fail deep inside
-            raise IsADirectoryError(21, "it is a directory", str(path))
-        if fmt in ("csv", "tsv"):
-            df.write_csv(path, separator="\t" if fmt == "tsv" else ",")
-        elif fmt == "parquet":
-            df.write_parquet(path)
-        elif fmt == "ipc":
-            df.write_ipc(path)
-        elif fmt == "ndjson":
-            df.write_ndjson(path)
-        else:
-            df.write_json(path)
-
-
 #: Rows a finding keeps in the JSON of a streamed run; the rest go to a side file.
 SPILL_ROWS = 100_000
 
@@ -851,20 +824,6 @@ def _failing(report: Any, fail_on: FailOn) -> list[Any]:
         return []
     floor = Severity(fail_on.value).rank
     return [f for f in report.findings if f.severity.rank >= floor]
-
-
-def _cast_floats(df: Any, contract: Any) -> Any:
-    """Cast float columns to the schema's float width (CSV and JSON store float64)."""
-    import polars as pl
-
-    casts = []
-    for name, column in contract.columns.items():
-        want = getattr(column.dtype, "type", None)
-        if name in df.columns and want in (pl.Float32, pl.Float64):
-            have = df.schema[name]
-            if have != want and have.is_numeric():
-                casts.append(pl.col(name).cast(want))
-    return df.with_columns(casts) if casts else df
 
 
 def _sample_data(given: Path | None) -> Path:

@@ -9,6 +9,9 @@ aside so findings can speak in them, and results go back in the caller's type.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -29,10 +32,12 @@ from nanclean.findings import RowLabels
 
 __all__ = [
     "ROW_ID",
+    "FileSource",
     "Frame",
     "InputKind",
     "Step",
     "apply_steps",
+    "available_memory",
     "collect",
     "count_rows",
     "is_dask",
@@ -43,6 +48,7 @@ __all__ = [
     "row_labels",
     "take_rows",
     "to_partition",
+    "write",
 ]
 
 #: Name of the 0-based original row position attached to every frame.
@@ -63,6 +69,18 @@ FORMAT_OF_EXTENSION = {
     ".jsonl": "ndjson",
 }
 FILE_FORMATS = tuple(sorted(set(FORMAT_OF_EXTENSION.values())))
+
+#: Formats that must be parsed (text): a lazy scan of them parses the whole file
+#: again for every query, so they are parsed once, into memory or into Parquet.
+TEXT_FORMATS = ("csv", "tsv", "json", "ndjson")
+
+#: A text file is parsed into memory when this many times its size is free.
+#: Parsed numbers take about as many bytes as their text (a float64 is 8 bytes,
+#: its text 6-20), and the scan and the clean hold up to three copies of the
+#: columns (input, output, intermediates): 4x the file leaves room for both.
+#: A larger file is parsed once into a temporary Parquet file read lazily.
+#: (The same rule lets a scan hold the columns of a Parquet file in memory.)
+TEXT_IN_MEMORY_FACTOR = 4
 
 
 class InputKind(StrEnum):
@@ -95,6 +113,8 @@ class Frame:
         A short description (a path, or the input type).
     pandas_index : object
         The pandas index, kept to rebuild a pandas result.
+    file : FileSource or None
+        The Parquet / IPC file that ``lazy`` reads lazily, if any.
     """
 
     lazy: pl.LazyFrame
@@ -110,6 +130,24 @@ class Frame:
     #: turned each batch into ``lazy``'s columns.
     batches: Any = None
     steps: list[Step] = field(default_factory=list)
+    #: The file ``lazy`` reads lazily (Parquet or IPC: the input itself, or the
+    #: temporary Parquet copy of a text file too large for memory) and its
+    #: format; None when the data is in memory or comes from the caller's query.
+    file: FileSource | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the columns a pass queries are held in memory: the data is
+        in memory already, or it is a Parquet / IPC file that fits (by the same
+        rule as a text file), whose needed columns are then read once. A query
+        of them is then cheap to repeat."""
+        if self.batches is not None:
+            return False
+        if self.kind is InputKind.FILE:
+            return self.file is None or (
+                not self.file.temporary and _fits(self.file.path.stat().st_size)
+            )
+        return self.kind not in (InputKind.POLARS_LAZY, InputKind.DASK)
 
     def derive(self, step: Step, columns: list[str], schema: dict[str, str]) -> Frame:
         """This frame with one more step applied (to ``lazy`` and to every batch)."""
@@ -132,7 +170,11 @@ class Frame:
 
 
 def read(
-    data: Any, *, columns: list[str] | None = None, format: str | None = None
+    data: Any,
+    *,
+    columns: list[str] | None = None,
+    format: str | None = None,
+    in_memory: bool | None = None,
 ) -> Frame:
     """Convert any supported input to a :class:`Frame`.
 
@@ -145,14 +187,25 @@ def read(
         Column names for a numpy array (default ``x0, x1, …``).
     format : str, optional
         File format, when the extension does not tell it.
+    in_memory : bool, optional
+        For a text file (CSV, TSV, JSON, NDJSON): True parses it into memory,
+        False parses it once into a temporary Parquet file that is then read
+        lazily; by default, into memory when :data:`TEXT_IN_MEMORY_FACTOR`
+        times its size is available. Either way it is parsed once. Parquet and
+        IPC files are always read lazily (only the columns a query needs).
     """
     if isinstance(data, Frame):  # already read (e.g. by the CLI, with format=)
         return data
     if is_dask(data):
         return read_dask(data)
     source = _describe(data)
+    file = None
     try:
-        kind, lazy, labels, index, source = _to_lazy(data, columns, format)
+        if isinstance(data, str | os.PathLike):
+            lazy, source, file = _read_file(Path(data), format, in_memory)
+            kind, labels, index = InputKind.FILE, RowLabels(), None
+        else:
+            kind, lazy, labels, index, source = _to_lazy(data, columns)
         names = lazy.collect_schema().names()
     except (NancleanError, MemoryError):
         raise
@@ -171,7 +224,7 @@ def read(
             "Pass a frame with at least one row and one numeric column."
         )
     schema = {n: str(t) for n, t in lazy.collect_schema().items() if n != ROW_ID}
-    return Frame(lazy, kind, names, n_rows, labels, source, index, schema)
+    return Frame(lazy, kind, names, n_rows, labels, source, index, schema, file=file)
 
 
 #: One step of a frame's derivation: ("with_columns", exprs) or ("select", names).
@@ -259,6 +312,25 @@ def restore(out: pl.DataFrame, frame: Frame, row_ids: np.ndarray) -> Any:
     if frame.kind is InputKind.ARROW:
         return out.to_arrow()
     return out
+
+
+def write(df: pl.DataFrame, path: Path, fmt: str) -> None:
+    """Write ``df`` to ``path`` as ``fmt`` (a value of :data:`FORMAT_OF_EXTENSION`),
+    creating its folder. A directory at ``path`` is an ``IsADirectoryError``:
+    polars would write "into" it, or fail deep inside."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a directory", str(path))
+    if fmt in ("csv", "tsv"):
+        df.write_csv(path, separator="\t" if fmt == "tsv" else ",")
+    elif fmt == "parquet":
+        df.write_parquet(path)
+    elif fmt == "ipc":
+        df.write_ipc(path)
+    elif fmt == "ndjson":
+        df.write_ndjson(path)
+    else:
+        df.write_json(path)
 
 
 # --- row subsets in the caller's type (nanclean.bisect) ------------------------
@@ -364,15 +436,12 @@ def _describe(data: Any) -> str:
 
 
 def _to_lazy(
-    data: Any, columns: list[str] | None, format: str | None
+    data: Any, columns: list[str] | None
 ) -> tuple[InputKind, pl.LazyFrame, RowLabels, Any, str]:
     if isinstance(data, pl.LazyFrame):
         return InputKind.POLARS_LAZY, data, RowLabels(), None, "polars LazyFrame"
     if isinstance(data, pl.DataFrame):
         return InputKind.POLARS, data.lazy(), RowLabels(), None, "polars DataFrame"
-    if isinstance(data, str | os.PathLike):
-        lazy, source = _scan_file(Path(data), format)
-        return InputKind.FILE, lazy, RowLabels(), None, source
     module = type(data).__module__.split(".")[0]
     if type(data).__name__ == "Series" and module in ("pandas", "polars"):
         raise InputError(
@@ -448,7 +517,29 @@ def sniff_separator(path: Path) -> str:
     return best if counts[best] else ","
 
 
-def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
+@dataclass(eq=False)
+class FileSource:
+    """A file that a frame's ``lazy`` reads lazily (Parquet or Arrow IPC).
+
+    ``temporary``: the file is nanclean's Parquet copy of a text file too large
+    for memory; its folder is deleted when the last frame that holds this
+    object is gone (or at exit).
+    """
+
+    path: Path
+    format: str
+    temporary: bool = False
+
+    def __post_init__(self) -> None:
+        if self.temporary:
+            weakref.finalize(self, shutil.rmtree, self.path.parent, ignore_errors=True)
+
+
+def _read_file(
+    path: Path, format: str | None, in_memory: bool | None
+) -> tuple[pl.LazyFrame, str, FileSource | None]:
+    """The file at ``path``, parsed once: a text format into memory (or into a
+    temporary Parquet file), Parquet and IPC as a lazy scan."""
     source = f"file {str(path)!r}"
     fmt = format or FORMAT_OF_EXTENSION.get(path.suffix.lower())
     if fmt not in FILE_FORMATS:
@@ -461,13 +552,78 @@ def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
         raise UnreadableFileError(
             f"File {str(path)!r} does not exist or is not a file. Check the path."
         )
+    if fmt not in TEXT_FORMATS:
+        return _lazy_scan(path, fmt), source, FileSource(path, fmt)
+    if in_memory is None:
+        in_memory = _fits(path.stat().st_size)
+    if fmt in ("csv", "tsv"):
+        try:  # the schema from the first rows: one parallel parse
+            lazy, file = _parse_once(
+                _lazy_scan(path, fmt, INFER_ROWS), source, in_memory
+            )
+            if not _unsettled_columns(lazy):
+                return lazy, source, file
+        except UnreadableFileError as exc:
+            if not isinstance(exc.__cause__, pl.exceptions.ComputeError):
+                raise
+        # a value past the first rows that their dtype cannot hold ('N/A' in a
+        # column of numbers), or a column still empty there: infer from every row
+    lazy, file = _parse_once(_lazy_scan(path, fmt, None), source, in_memory)
+    return lazy, source, file
+
+
+#: Rows of a CSV its column types are first inferred from. Inferring from every
+#: row is a sequential pass that took 4x the parallel parse itself (300k × 20);
+#: a value past these rows that the inferred type cannot hold is a parse error,
+#: and then (only then) the file is parsed again with types from every row.
+INFER_ROWS = 10_000
+
+
+def _unsettled_columns(lazy: pl.LazyFrame) -> list[str]:
+    """String columns that are empty in the first :data:`INFER_ROWS` rows: their
+    type was not seen, and the rows after may hold numbers."""
+    strings = [n for n, t in lazy.collect_schema().items() if t == pl.String]
+    if not strings:
+        return []
+    head = lazy.head(INFER_ROWS).select(pl.col(strings).is_not_null().any()).collect()
+    return [n for n in strings if not head.get_column(n)[0]]
+
+
+def _parse_once(
+    lazy: pl.LazyFrame, source: str, in_memory: bool
+) -> tuple[pl.LazyFrame, FileSource | None]:
+    """The text file behind ``lazy`` parsed once: into memory, or into a
+    temporary Parquet file that is then read lazily."""
+    if in_memory:
+        return collect(lazy, source).rechunk().lazy(), None
+    spilled = FileSource(
+        Path(tempfile.mkdtemp(prefix="nanclean-")) / "input.parquet",
+        "parquet",
+        temporary=True,
+    )
+    try:
+        lazy.sink_parquet(spilled.path, row_group_size=SPILL_ROW_GROUP_ROWS)
+    except (NancleanError, MemoryError):
+        raise
+    except Exception as exc:  # a parse error, found while streaming the file
+        raise _unreadable(source, exc) from exc
+    return pl.scan_parquet(spilled.path), spilled
+
+
+#: Rows per row group of the Parquet copy of a text file: a batch of the
+#: streamed CLI (``nanclean.batched.BATCH_ROWS``) reads four of them.
+SPILL_ROW_GROUP_ROWS = 62_500
+
+
+def _lazy_scan(path: Path, fmt: str, infer_rows: int | None = None) -> pl.LazyFrame:
+    """polars' lazy reader of the file (nothing parsed yet beyond the schema);
+    a CSV's types are inferred from its first ``infer_rows`` rows (None: all)."""
     try:
         if fmt in ("csv", "tsv"):
-            # Infer from every row: a 'N/A' in row 50,000 must not break the read.
             lazy = pl.scan_csv(
                 path,
                 separator="\t" if fmt == "tsv" else sniff_separator(path),
-                infer_schema_length=None,
+                infer_schema_length=infer_rows,
             )
         elif fmt == "parquet":
             lazy = pl.scan_parquet(path)
@@ -484,7 +640,31 @@ def _scan_file(path: Path, format: str | None) -> tuple[pl.LazyFrame, str]:
             f"Could not read {str(path)!r} as {fmt}: {first}. Check that the file is "
             "complete and in that format, or pass format=... explicitly."
         ) from exc
-    return lazy, source
+    return lazy
+
+
+def _fits(file_bytes: int) -> bool:
+    """Whether a file of ``file_bytes`` may be read into memory whole."""
+    return file_bytes * TEXT_IN_MEMORY_FACTOR < available_memory()
+
+
+def available_memory() -> int:
+    """Bytes this process may still use: free RAM, capped by the address-space
+    limit (``ulimit -v``) and the cgroup's memory limit when they are set."""
+    import resource
+
+    limits = [os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")]
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        limits.append(soft)
+    for cgroup in ("memory.max", "memory/memory.limit_in_bytes"):  # v2, v1
+        try:
+            text = (Path("/sys/fs/cgroup") / cgroup).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            limits.append(int(text))
+    return min(limits)
 
 
 def _from_numpy(array: np.ndarray, columns: list[str] | None) -> pl.LazyFrame:

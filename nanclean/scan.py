@@ -42,7 +42,7 @@ from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config, unmatched_columns
 from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
 from nanclean.findings import Finding, FindingKind
-from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
+from nanclean.frame import ROW_ID, Frame, collect, read
 from nanclean.report.model import AuditReport
 from nanclean.stats import Profile, column_batches, profile_columns
 
@@ -67,8 +67,6 @@ _SELF_DESCRIBING: dict[FindingKind, Any] = {
 }
 # Flags whose rows the statistics pass already returned (Profile.rows_where).
 _FROM_PROFILE = (FindingKind.NAN, FindingKind.POS_INF, FindingKind.NEG_INF)
-# Inputs that are cheap to query more than once (not a lazy file scan).
-_IN_MEMORY = (InputKind.POLARS, InputKind.PANDAS, InputKind.NUMPY, InputKind.ARROW)
 
 
 @dataclass
@@ -155,7 +153,7 @@ def run_scan(
     cols = classify(frame, target=target, label_map=cfg.label_map)
     data = _materialized(frame, cols)
     check_config_columns(frame, cfg, cols)
-    in_memory = frame.kind in _IN_MEMORY
+    in_memory = frame.in_memory
     profiles = profile_columns(
         data.lazy,
         cols.numeric,
@@ -325,7 +323,7 @@ def _materialized(frame: Frame, cols: Columns) -> Columns:
     """``cols`` with its frame computed once when the input is in memory: the row
     id and any coerced column then exist before the batches of the statistics
     and flag passes (zero-copy for the columns that are unchanged)."""
-    if frame.kind not in _IN_MEMORY:
+    if not frame.in_memory:
         return cols
     needed = [ROW_ID, *cols.numeric]
     return replace(cols, lazy=collect(cols.lazy.select(needed), frame.source).lazy())

@@ -254,3 +254,50 @@ def _frame_violation(
         message,
         details={"check": str(check)},
     )
+
+
+# --- the contract as a file (``nanclean schema`` and ``nanclean validate``) ------------
+
+
+def save_contract(
+    schema: pa.DataFrameSchema, path: str | os.PathLike[str], *, source: str
+) -> Path:
+    """:func:`save_schema`, and a YAML file starts with comments that say where
+    it came from (``source``, the data's name) and how plain pandera loads it."""
+    p = save_schema(schema, path)
+    if p.suffix != ".json":
+        header = (
+            f"# The contract of cleaned {source}, written by `nanclean schema`.\n"
+            "# Load it with plain pandera after `import nanclean.schema` (which\n"
+            "# registers the nanclean_finite / nanclean_in_range checks):\n"
+            "#   pandera.polars.DataFrameSchema.from_yaml(path)\n"
+        )
+        p.write_text(header + p.read_text(encoding="utf-8"), encoding="utf-8")
+    return p
+
+
+def cast_floats(df: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
+    """Float columns cast to the schema's float width (CSV and JSON store float64).
+
+    A value beyond float32 becomes inf and fails the finite check: the cast
+    hides nothing."""
+    casts = []
+    for name, column in schema.columns.items():
+        want = getattr(column.dtype, "type", None)
+        if name in df.columns and want in (pl.Float32, pl.Float64):
+            have = df.schema[name]
+            if have != want and have.is_numeric():
+                casts.append(pl.col(name).cast(want))
+    return df.with_columns(casts) if casts else df
+
+
+def failure_cases(df: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame | None:
+    """Every failure case of ``df`` (floats cast first, see :func:`cast_floats`)
+    against ``schema``: pandera's frame of them, or None when ``df`` passes."""
+    import pandera.errors
+
+    try:
+        schema.validate(cast_floats(df, schema), lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        return exc.failure_cases
+    return None

@@ -3,8 +3,10 @@ NaN and null stay distinct, files are scanned lazily, strings are coerced."""
 
 from __future__ import annotations
 
+import gc
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,13 @@ import pytest
 from helpers import KINDS, convert, one
 
 import nanclean as nc
-from nanclean.frame import ROW_ID, InputKind, read
+from nanclean.frame import (
+    INFER_ROWS,
+    ROW_ID,
+    TEXT_IN_MEMORY_FACTOR,
+    InputKind,
+    read,
+)
 
 INF = float("inf")
 NAN = float("nan")
@@ -146,31 +154,96 @@ FILE_REF = pl.DataFrame(
 )
 
 
+def assert_file_ref_findings(report: Any) -> None:
+    assert one(report, "pos_inf", "a").rows == [1]
+    assert one(report, "nan", "a").rows == [2]
+    assert one(report, "null", "a").rows == [3]
+    assert one(report, "neg_inf", "a").rows == [4]
+    assert one(report, "null", "b").rows == [5]
+    assert one(report, "non_numeric", "label").severity == "info"
+    assert report.input["n_rows"] == 6
+
+
 @pytest.mark.parametrize(
     ("suffix", "write", "plan"),
     [
-        (".csv", pl.DataFrame.write_csv, "Csv SCAN"),
         (".parquet", pl.DataFrame.write_parquet, "Parquet SCAN"),
         (".arrow", pl.DataFrame.write_ipc, "Ipc SCAN"),
         (".feather", pl.DataFrame.write_ipc, "Ipc SCAN"),
     ],
 )
-def test_file_paths_are_scanned_lazily(tmp_path, suffix, write, plan):
+def test_binary_files_are_scanned_lazily(tmp_path, suffix, write, plan, monkeypatch):
     path = tmp_path / f"data{suffix}"
     write(FILE_REF, path)
     frame = read(path)
     assert frame.kind is InputKind.FILE
     assert plan in frame.lazy.explain()  # a scan of the file, not a loaded frame
+    assert frame.in_memory  # it fits: a scan reads the columns it needs once
+    monkeypatch.setattr("nanclean.frame.available_memory", lambda: 100)
+    assert not frame.in_memory  # it does not: every query reads the file
+    assert_file_ref_findings(nc.scan(path))
+    monkeypatch.undo()
     assert str(path) in frame.source
+    # projection pushdown: a query of one column reads only that column
+    assert "PROJECT 1/3 COLUMNS" in frame.lazy.select("a").explain()
     for data in (path, str(path)):
-        report = nc.scan(data)
-        assert one(report, "pos_inf", "a").rows == [1]
-        assert one(report, "nan", "a").rows == [2]
-        assert one(report, "null", "a").rows == [3]
-        assert one(report, "neg_inf", "a").rows == [4]
-        assert one(report, "null", "b").rows == [5]
-        assert one(report, "non_numeric", "label").severity == "info"
-        assert report.input["n_rows"] == 6
+        assert_file_ref_findings(nc.scan(data))
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_text_files_are_parsed_once(tmp_path, in_memory):
+    path = tmp_path / "data.csv"
+    FILE_REF.write_csv(path)
+    frame = read(path, in_memory=in_memory)
+    assert frame.kind is InputKind.FILE
+    assert "Csv SCAN" not in frame.lazy.explain()
+    assert frame.in_memory is in_memory
+    assert (frame.file is None) is in_memory  # else a temporary Parquet copy
+    path.unlink()  # the scan and the clean never go back to the file
+    assert_file_ref_findings(nc.scan(frame))
+    assert nc.clean(frame).report.input["n_rows"] == 6
+
+
+def test_the_parquet_copy_of_a_text_file_goes_with_its_frame(tmp_path):
+    path = tmp_path / "data.csv"
+    FILE_REF.write_csv(path)
+    frame = read(path, in_memory=False)
+    copy = frame.file.path
+    assert copy.is_file() and copy.suffix == ".parquet"
+    del frame
+    gc.collect()
+    assert not copy.parent.exists()
+
+
+def test_a_text_file_larger_than_memory_is_parsed_into_parquet(tmp_path, monkeypatch):
+    path = tmp_path / "data.csv"
+    FILE_REF.write_csv(path)
+    size = path.stat().st_size
+    monkeypatch.setattr(
+        "nanclean.frame.available_memory", lambda: size * TEXT_IN_MEMORY_FACTOR
+    )
+    assert not read(path).in_memory
+    monkeypatch.setattr(
+        "nanclean.frame.available_memory", lambda: size * TEXT_IN_MEMORY_FACTOR + 1
+    )
+    assert read(path).in_memory
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_csv_types_come_from_every_row(tmp_path, in_memory):
+    # the first INFER_ROWS rows say "integers" and "empty"; the rows after do not
+    n = INFER_ROWS + 5
+    ints = [str(i) for i in range(n)]
+    ints[-2] = "free"
+    late = [""] * (n - 1) + ["2.5"]
+    path = tmp_path / "late.csv"
+    path.write_text(
+        "ints,late\n" + "".join(f"{a},{b}\n" for a, b in zip(ints, late, strict=True))
+    )
+    frame = read(path, in_memory=in_memory)
+    assert frame.schema == {"ints": "String", "late": "Float64"}
+    report = nc.scan(frame)
+    assert one(report, "unparseable", "ints").rows == [n - 2]
 
 
 def test_ndjson_path(tmp_path):
@@ -178,7 +251,7 @@ def test_ndjson_path(tmp_path):
     path = tmp_path / "data.ndjson"
     pl.DataFrame({"a": [1.0, None, 3.0, 1e9] + [2.0] * 20}).write_ndjson(path)
     frame = read(path)
-    assert "NDJson SCAN" in frame.lazy.explain()
+    assert frame.in_memory
     report = nc.scan(path)
     assert one(report, "null", "a").rows == [1]
     assert one(report, "outlier", "a").rows == [3]
