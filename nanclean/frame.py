@@ -113,6 +113,8 @@ class Frame:
         A short description (a path, or the input type).
     pandas_index : object
         The pandas index, kept to rebuild a pandas result.
+    path : str or None
+        The path of a file input, as the caller gave it.
     file : FileSource or None
         The Parquet / IPC file that ``lazy`` reads lazily, if any.
     """
@@ -134,6 +136,8 @@ class Frame:
     #: temporary Parquet copy of a text file too large for memory) and its
     #: format; None when the data is in memory or comes from the caller's query.
     file: FileSource | None = None
+    #: The path the caller gave, for a file input (the report names the file).
+    path: str | None = None
 
     @property
     def in_memory(self) -> bool:
@@ -163,6 +167,7 @@ class Frame:
         return {
             "kind": self.kind.value,
             "source": self.source,
+            "path": self.path,
             "n_rows": self.n_rows,
             "n_columns": len(self.columns),
             "columns": dict(self.schema),
@@ -224,7 +229,10 @@ def read(
             "Pass a frame with at least one row and one numeric column."
         )
     schema = {n: str(t) for n, t in lazy.collect_schema().items() if n != ROW_ID}
-    return Frame(lazy, kind, names, n_rows, labels, source, index, schema, file=file)
+    path = str(data) if kind is InputKind.FILE else None
+    return Frame(
+        lazy, kind, names, n_rows, labels, source, index, schema, file=file, path=path
+    )
 
 
 #: One step of a frame's derivation: ("with_columns", exprs) or ("select", names).

@@ -18,7 +18,6 @@ What the summary holds
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -90,11 +89,11 @@ def summarize(
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "mode": "clean" if cleaned else "scan",
-        "title": _title(str(inp.get("source", ""))),
+        "title": _title(inp),
         "input": {
             "kind": inp.get("kind"),
             "source": inp.get("source"),
-            "path": _path(str(inp.get("source", ""))),
+            "path": inp.get("path"),
             "n_rows": inp.get("n_rows"),
             "n_columns": inp.get("n_columns"),
         },
@@ -488,17 +487,7 @@ def _config_changed(config: dict[str, Any]) -> dict[str, Any]:
 # --- text helpers -------------------------------------------------------------------
 
 
-def _path(source: str) -> str | None:
-    """The path of a file source (``"file 'data/x.csv'"``), else None."""
-    if source.startswith("file "):
-        try:
-            return str(ast.literal_eval(source[5:]))
-        except (ValueError, SyntaxError):
-            return None
-    return None
-
-
-def _title(source: str) -> str:
-    """The file name of a file source, else the source itself."""
-    path = _path(source)
-    return PurePath(path).name if path else source or "data"
+def _title(inp: dict[str, Any]) -> str:
+    """The file name of a file input, else the input's description."""
+    path = inp.get("path")
+    return PurePath(path).name if path else str(inp.get("source") or "data")
