@@ -40,6 +40,7 @@ from nanclean.checks import (
 from nanclean.checks.base import Flag, num
 from nanclean.checks.types import Columns, classify
 from nanclean.config import CleanConfig, as_config, unmatched_columns
+from nanclean.dtypes import DTYPES
 from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
 from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
@@ -344,14 +345,20 @@ def _run_flags(
         for i, flag in enumerate(flags)
         if flag.kind in _FROM_PROFILE and flag.column in profiles
     }
-    pending: dict[str, list[int]] = {c: [] for c in candidates}
+    zero_counts = {
+        c: profiles[c].stats.zeros
+        for c, tol in candidates.items()
+        if _near_zero_is_zero(profiles[c], tol)
+    }
+    pending: dict[str, list[int]] = {c: [] for c in candidates if c not in zero_counts}
     for i, flag in enumerate(flags):
         if i not in known:
             pending.setdefault(flag.column, []).append(i)
     by_column: dict[str, list[pl.Expr]] = {}
     narrowed = []
     for c, members in pending.items():
-        flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
+        tol = candidates[c] if c in candidates and c not in zero_counts else None
+        flaggable = _flaggable(c, [flags[i] for i in members], tol)
         # narrowed (the cells gathered, then masked) only in memory: batch by
         # batch, a column of many flaggable cells (a 0/1 column is half zeros,
         # all near-zero candidates) would gather them all before any mask runs
@@ -364,13 +371,16 @@ def _run_flags(
             ]
             continue
         by_column[c] = [e for i in members for e in _flag_exprs(i, flags[i])]
-        if c in candidates:
-            by_column[c].append(_near_zero_count(c, candidates[c]))
+        if tol is not None:
+            by_column[c].append(_near_zero_count(c, tol))
     result: dict[str, pl.Series] = {}
     for batch in column_batches(list(by_column), frame.n_rows, reader.in_memory):
         result.update(reader.select([e for c in batch for e in by_column[c]]).to_dict())
-    if narrowed:
-        result.update(_on_cells(narrowed, result, pending, flags, candidates))
+    for c in narrowed:
+        result.update(_on_cells(c, result, pending[c], flags, candidates, zero_counts))
+    zero_counts.update(
+        {c: int(result[f"nz:{c}"][0]) for c in candidates if c not in zero_counts}
+    )
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
@@ -383,18 +393,7 @@ def _run_flags(
         if len(ids) == 0:
             continue
         rows[(flag.kind, flag.column)] = ids
-        key = f"{i}:examples"
-        shown = (
-            result[key][0].to_list()
-            if key in result
-            else _SELF_DESCRIBING.get(flag.kind)
-        )
-        if not isinstance(shown, list):
-            shown = [shown] * min(5, len(ids))
-        first = ids[:5]
-        if f"{i}:example_rows" in result:
-            first = result[f"{i}:example_rows"][0].to_numpy().astype(np.int64)
-        examples = list(zip(frame.labels(first), shown, strict=False))
+        first, shown = _examples(flag, ids, result.get(f"{i}:values"))
         findings.append(
             Finding(
                 flag.kind,
@@ -404,61 +403,49 @@ def _run_flags(
                 len(ids) / frame.n_rows,
                 flag.message(n=len(ids), rows=_preview(frame, ids)),
                 row_ids=ids,
-                examples=examples,
+                examples=list(zip(frame.labels(first), shown, strict=False)),
                 details=flag.details,
                 labels=frame.labels,
             )
         )
-    zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
     return findings, rows, zero_counts
 
 
+def _near_zero_is_zero(profile: Profile, tol: float) -> bool:
+    """Whether the near-zero cells (``|x| <= tol``) are exactly the zeros, which
+    the statistics pass counted: no value lies in (0, tol]."""
+    return tol < DTYPES["float16"].tiny and profile.fp16_tiny == 0
+
+
 def _on_cells(
-    narrowed: list[str],
+    column: str,
     result: dict[str, pl.Series],
-    pending: dict[str, list[int]],
+    members: list[int],
     flags: list[Flag],
     candidates: dict[str, float],
+    zero_counts: dict[str, int],
 ) -> dict[str, pl.Series]:
-    """The masks and counts of the narrowed columns, evaluated on their flaggable
-    cells only, in one query: each column's cells (and row ids beside them, in
-    ``cells_rows:<column>``) padded with nulls, on which every mask is False."""
-    cells = {c: result[f"cells:{c}"][0] for c in narrowed}
-    longest = max(len(v) for v in cells.values())
-    frame = pl.DataFrame(
+    """The masks and counts of a narrowed column, evaluated on its flaggable
+    cells only (their row ids beside them): the cost follows the cells."""
+    cells = pl.DataFrame(
         {
-            name: v.extend_constant(None, longest - len(v))
-            for c in narrowed
-            for name, v in (
-                (f"cells_rows:{c}", result[f"cells_rows:{c}"][0]),
-                (c, cells[c]),
-            )
+            ROW_ID: result.pop(f"cells_rows:{column}")[0],
+            column: result.pop(f"cells:{column}")[0],
         }
     )
-    exprs = []
-    for c in narrowed:
-        ids = pl.col(f"cells_rows:{c}")
-        exprs += [e for i in pending[c] for e in _flag_exprs(i, flags[i], ids)]
-        if c in candidates:
-            exprs.append(_near_zero_count(c, candidates[c]))
-    return frame.select(exprs).to_dict()
+    exprs = [e for i in members for e in _flag_exprs(i, flags[i])]
+    if column in candidates and column not in zero_counts:
+        exprs.append(_near_zero_count(column, candidates[column]))
+    return cells.select(exprs).to_dict() if exprs else {}
 
 
-def _flag_exprs(i: int, flag: Flag, ids: pl.Expr | None = None) -> list[pl.Expr]:
-    """The row ids (``ids``, default the row id column) of flag ``i`` and, unless
-    self-describing, five example values."""
-    ids = pl.col(ROW_ID) if ids is None else ids
-    exprs = [ids.filter(flag.mask).implode().alias(f"{i}:rows")]
+def _flag_exprs(i: int, flag: Flag) -> list[pl.Expr]:
+    """The row ids of flag ``i`` and, unless self-describing, its values (the
+    examples are picked from them in numpy: no sort of every flagged cell)."""
+    exprs = [pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows")]
     if flag.kind not in _SELF_DESCRIBING:
         values = flag.values if flag.values is not None else pl.col(flag.column)
-        values = values.filter(flag.mask)
-        key = _extremeness(flag, values)
-        if key is not None:  # the most extreme first, with their own rows
-            order = {"descending": True, "maintain_order": True}
-            values = values.sort_by(key, **order)
-            rows = ids.filter(flag.mask).sort_by(key, **order)
-            exprs.append(rows.head(5).implode().alias(f"{i}:example_rows"))
-        exprs.append(values.head(5).implode().alias(f"{i}:examples"))
+        exprs.append(values.filter(flag.mask).implode().alias(f"{i}:values"))
     return exprs
 
 
@@ -467,16 +454,48 @@ _OVERFLOWS = {
     FindingKind.BF16_OVERFLOW,
     FindingKind.FP32_OVERFLOW,
 }
+EXAMPLES = 5
 
 
-def _extremeness(flag: Flag, values: pl.Expr) -> pl.Expr | None:
+def _examples(
+    flag: Flag, ids: np.ndarray, values: pl.Series | None
+) -> tuple[np.ndarray, list[Any]]:
+    """The rows and values of a finding's examples: the first five in row
+    order, or the five most extreme (ties in row order) for outliers and
+    dtype overflows."""
+    if values is None:  # self-describing: NaN, ±inf, null
+        first = ids[:EXAMPLES]
+        return first, [_SELF_DESCRIBING.get(flag.kind)] * len(first)
+    values = values[0]
+    key = _extremeness(flag, values)
+    if key is None:
+        at = np.arange(min(EXAMPLES, len(ids)))
+    else:
+        at = _most_extreme(key, EXAMPLES)
+    return ids[at], values.gather(at).to_list()
+
+
+def _most_extreme(key: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest ``key`` values, largest first, ties in
+    position order (a stable descending sort, by selection: O(n))."""
+    if len(key) > k:
+        kth = np.partition(key, len(key) - k)[len(key) - k]
+        candidates = np.flatnonzero(key >= kth)
+    else:
+        candidates = np.arange(len(key))
+    order = np.argsort(-key[candidates], kind="stable")
+    return candidates[order[:k]]
+
+
+def _extremeness(flag: Flag, values: pl.Series) -> np.ndarray | None:
     """How extreme an outlier (distance from the middle of its bounds) or a
     dtype overflow (magnitude) is; None for kinds shown in row order."""
     if flag.kind is FindingKind.OUTLIER and "low" in flag.details:
-        middle = (flag.details["low"] + flag.details["high"]) / 2
-        return (values.cast(pl.Float64) - middle).abs()
+        middle = flag.details["low"] / 2 + flag.details["high"] / 2
+        with np.errstate(over="ignore"):
+            return np.abs(values.cast(pl.Float64).to_numpy() - middle)
     if flag.kind in _OVERFLOWS:
-        return values.cast(pl.Float64).abs()
+        return np.abs(values.cast(pl.Float64).to_numpy())
     return None
 
 
@@ -554,11 +573,15 @@ def _suspect_denominators(
     hits = gathered.select(
         denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
     )
-    near_zero = {d: hits[d].to_numpy() for d in live}
+    # one row of near-zero flags per gathered row: the overlaps of a column are
+    # one gather of its bad rows and a column sum, not one gather per candidate
+    matrix = np.ascontiguousarray(hits.to_numpy(), dtype=np.uint8)
+    near_zero = {d: matrix[:, j].astype(bool) for j, d in enumerate(live)}
     out = []
     for c, (bad_rows, what) in bad.items():
         at_bad = np.searchsorted(all_rows, bad_rows)  # bad_rows ⊆ all_rows, sorted
-        overlaps = {d: int(near_zero[d][at_bad].sum()) for d in live if d != c}
+        hit = matrix[at_bad].sum(axis=0, dtype=np.int64)
+        overlaps = {d: int(hit[j]) for j, d in enumerate(live) if d != c}
         f = denominators.suspected(
             c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
         )
