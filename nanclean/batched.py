@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import polars as pl
 
-from nanclean.checks.types import Columns, classify, parse_number, target_expr
+from nanclean.columns import Columns, classify, parse_number, target_expr
 from nanclean.config import CleanConfig
 from nanclean.errors import InputError
 from nanclean.findings import Action, Finding, RowLabels

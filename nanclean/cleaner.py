@@ -12,7 +12,7 @@ import numpy as np
 import pandera.polars as pa
 import polars as pl
 
-from nanclean.checks.types import mapped_mask
+from nanclean.columns import mapped_mask
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import (
     ColumnError,

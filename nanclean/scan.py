@@ -27,21 +27,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks import (
-    constant,
-    denominators,
-    domains,
-    dtype_range,
-    labels,
-    missing,
-    nonfinite,
-    outliers,
-)
-from nanclean.checks.base import Flag, num
-from nanclean.checks.types import Columns, classify
+from nanclean.checks import DETECTORS, Context, Flag, denominators, labels
+from nanclean.columns import Columns, classify
 from nanclean.config import CleanConfig, as_config, unmatched_columns
 from nanclean.dtypes import DTYPES
 from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
+from nanclean.expr import num
 from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, InputKind, collect, read
 from nanclean.report.model import AuditReport
@@ -130,7 +121,8 @@ class Reader:
     ``select`` runs one-row aggregations (each a list of row ids, examples or
     a count) and returns their values; ``gather`` returns ``columns`` at the
     ascending row ids ``rows``. ``in_memory``: a query is cheap to repeat, so
-    columns are evaluated in batches (see ``stats.column_batches``). The
+    columns are evaluated in batches (see ``stats.column_batches``), and
+    ``select`` also evaluates whole columns (one value per row). The
     in-memory reader queries the frame; ``nanclean.batched`` runs the same
     expressions batch by batch, or partition by partition on Dask, and merges.
     """
@@ -226,36 +218,21 @@ def finish_scan(
     numeric = cols.numeric
     findings = list(cols.findings)
     flags: list[Flag] = []
-    for c in cols.features:
-        p = profiles[c]
-        policy = cfg.policy(c)
-        findings += filter(None, [missing.all_missing(c, p)])
-        findings += constant.findings(c, p)
-        findings += filter(None, [outliers.heavy_tail(c, p, policy)])
-        flags += missing.flags(c, p)
-        flags += nonfinite.flags(c, p.stats.pos_inf, p.stats.neg_inf)
-        flags += outliers.flags(c, p, policy)
-        flags += dtype_range.flags(c, p, cfg.dtype)
-    if target:
-        flags += labels.flags(target, profiles[target], loss, cfg.n_classes)
-        flags += dtype_range.flags(target, profiles[target], cfg.dtype)
-    flags += denominators.declared_flags(cfg.ratios, profiles, cfg.dtype)
-    flags += domains.flags(
-        cfg.log_inputs,
-        cfg.sqrt_inputs,
-        cfg.reciprocal_inputs,
-        {
-            c: denominators.tolerance(profiles[c], cfg.dtype)
-            for c in cfg.reciprocal_inputs
-        },
-    )
+    ctx = Context(cfg, cols, profiles, loss)
+    for c in numeric:
+        for detect in DETECTORS:
+            for item in detect(c, profiles[c], ctx):
+                if isinstance(item, Flag):
+                    flags.append(item)
+                else:
+                    findings.append(item)
     candidates = {
         c: denominators.tolerance(profiles[c], cfg.dtype)
         for c in cols.features
         if denominators.is_candidate(profiles[c])
     }
-    found, rows, zero_counts = _run_flags(frame, reader, flags, candidates, profiles)
-    findings += found
+    flagged, rows, zero_counts = _run_flags(frame, reader, flags, candidates, profiles)
+    findings += flagged
     findings += _suspect_denominators(
         frame, reader, cols, cfg, rows, candidates, zero_counts
     )
@@ -564,32 +541,39 @@ def _suspect_denominators(
     live = [d for d, n in zero_counts.items() if n > 0]
     if not bad or not live:
         return []
-    in_any = np.zeros(frame.n_rows, dtype=bool)
-    for r in [*(r for r, _ in bad.values()), *extreme.values()]:
-        in_any[r] = True
-    all_rows = np.flatnonzero(in_any)  # sorted, unique
-    # Gather just those rows of the zero-holding columns (row ids are positions).
-    gathered = reader.gather(live, all_rows)
-    hits = gathered.select(
+    near = [
         denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
-    )
-    # one row of near-zero flags per gathered row: the overlaps of a column are
-    # one gather of its bad rows and a column sum, not one gather per candidate
+    ]
+    at: np.ndarray | None = None
+    if reader.in_memory:
+        # in a wide table most rows are bad somewhere: mark every row (a bit
+        # per row and candidate) instead of gathering most of the table
+        hits = reader.select(near)
+    else:  # gather just the bad rows of the zero-holding columns
+        in_any = np.zeros(frame.n_rows, dtype=bool)
+        for r in [*(r for r, _ in bad.values()), *extreme.values()]:
+            in_any[r] = True
+        at = np.flatnonzero(in_any)  # sorted, unique (row ids are positions)
+        hits = reader.gather(live, at).select(near)
+    # one row of near-zero flags per row: a column's overlaps are one gather of
+    # its bad rows and a column sum, not one gather per candidate
     matrix = np.ascontiguousarray(hits.to_numpy(), dtype=np.uint8)
-    near_zero = {d: matrix[:, j].astype(bool) for j, d in enumerate(live)}
+
+    def flags_at(rows: np.ndarray) -> np.ndarray:
+        return matrix[rows if at is None else np.searchsorted(at, rows)]
+
     out = []
     for c, (bad_rows, what) in bad.items():
-        at_bad = np.searchsorted(all_rows, bad_rows)  # bad_rows ⊆ all_rows, sorted
-        hit = matrix[at_bad].sum(axis=0, dtype=np.int64)
+        hit = flags_at(bad_rows).sum(axis=0, dtype=np.int64)
         overlaps = {d: int(hit[j]) for j, d in enumerate(live) if d != c}
         f = denominators.suspected(
             c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
         )
         if f is not None and c in extreme:
             # a near-zero (not zero) denominator gives a huge finite ratio instead
-            den = f.details["denominator"]
-            pos = np.searchsorted(all_rows, extreme[c])
-            f = denominators.with_extreme_rows(f, extreme[c][near_zero[den][pos]])
+            den = live.index(f.details["denominator"])
+            is_near = flags_at(extreme[c])[:, den].astype(bool)
+            f = denominators.with_extreme_rows(f, extreme[c][is_near])
         if f is not None:
             out.append(f)
     return out

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import is_finite, num
 from nanclean.dtypes import DTYPES, FLOAT32_EXACT_INT
+from nanclean.expr import is_finite, num
 from nanclean.frame import ROW_ID, collect
 from nanclean.report.model import ColumnStats
 
