@@ -48,7 +48,7 @@ from nanclean.repair import (
     transform_query,
 )
 from nanclean.report.model import ColumnStats
-from nanclean.scan import (
+from nanclean.scanner import (
     Reader,
     ScanState,
     check_config_columns,
@@ -183,7 +183,7 @@ def scan_batches(
     target: str | None = None,
     loss: str | None = None,
 ) -> ScanState:
-    """``scan.run_scan`` for a frame read in batches (``frame.batches``)."""
+    """``scanner.run_scan`` for a frame read in batches (``frame.batches``)."""
     started = time.perf_counter()
     batches: Batches = frame.batches
     target, loss = resolve_target(frame, cfg, target, loss)

@@ -30,7 +30,7 @@ from nanclean.repair import apply_plan, input_casts, prepare
 from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.safeguards import check_row_loss, refuse_label_coding
-from nanclean.scan import ScanState, check_target, run_scan
+from nanclean.scanner import ScanState, check_target, run_scan
 from nanclean.schema import input_findings, schema_from_plan, validate
 from nanclean.stats import output_stats
 

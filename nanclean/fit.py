@@ -19,7 +19,7 @@ from nanclean.config import ColumnPolicy
 from nanclean.dtypes import float_info, negligible_spread
 from nanclean.errors import ColumnError, NoNumericColumnsError, PolicyError, format_rows
 from nanclean.plan import ColumnPlan, EncodingPlan, Plan
-from nanclean.scan import ScanState
+from nanclean.scanner import ScanState
 from nanclean.stats import Profile, quantile_sorted
 
 __all__ = ["fit_column", "fit_plan"]

@@ -34,7 +34,7 @@ FAMILIES = sorted(
 
 def scanner_module():
     """The module that runs the detectors (``nanclean.scan`` is the function)."""
-    return importlib.import_module(nc.scan.__module__)
+    return importlib.import_module("nanclean.scanner")
 
 
 def test_every_family_exposes_detect_and_is_wired_once():
@@ -140,3 +140,13 @@ def test_most_extreme_is_a_stable_descending_sort(values, k):
     key = np.array(values, dtype=float)
     picked = scanner_module()._most_extreme(key, k)
     assert picked.tolist() == np.argsort(-key, kind="stable")[:k].tolist()
+
+
+def test_the_scanner_module_is_not_shadowed_by_the_function():
+    """``nanclean.scan`` is the function; the module that defines it is
+    ``nanclean.scanner`` (parallel to ``nanclean.cleaner``)."""
+    import nanclean.scanner as module
+
+    assert module.__name__ == "nanclean.scanner"
+    assert module.scan is nc.scan
+    assert callable(nc.scan) and nc.scan.__module__ == "nanclean.scanner"
