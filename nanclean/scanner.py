@@ -1,16 +1,21 @@
-"""scan: find every data-side cause of a NaN loss, by column and by row.
+"""The scanner: find every data-side cause of a NaN loss, by column and by row.
 
-Two passes over the data, each made of parallel polars queries: the statistics
-pass (``stats.profile_columns``) and the flag pass, which collects the count
-and the row ids of every cell a detector flags. The statistics pass already
-returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
-other detectors. A column whose flags all promise which values they can flag
-(``Flag.outside`` / ``Flag.inside``) is read once for the row ids and values
-of those few cells, and the flags' masks run on them only. A frame in memory
-is queried in batches of columns, which keeps the temporary copies small. A
-third, small query runs only when a column has inf or extreme cells and another
-column has zeros: it reads just those rows of the zero-holding columns to find
-the suspected denominator.
+``nanclean.scan`` (the function, defined here) runs two passes over the data,
+each made of parallel polars queries: the statistics pass
+(``stats.profile_columns``) and the flag pass. Between them every detector of
+``checks.DETECTORS`` is called on every numeric column with the same
+signature, ``detect(column, profile, ctx)``; it returns column-level findings
+and :class:`~nanclean.checks.Flag` objects, whose counts and row ids the flag
+pass collects. The statistics pass already returns the rows of the NaN and
+±inf cells, so the flag pass only evaluates the other flags. A column whose
+flags all promise which values they can flag (``Flag.outside`` /
+``Flag.inside``) is read once for the row ids and values of those cells, and
+every mask runs on them only: beyond that one comparison per column, the cost
+follows the number of flagged cells. A frame in memory is queried in batches
+of columns, which keeps the temporary copies small. A last, small step runs
+only when a column has inf, NaN or extreme cells and another column has zeros:
+it marks the near-zero cells of the zero-holding columns to find the suspected
+denominator.
 """
 
 from __future__ import annotations
