@@ -19,7 +19,7 @@ from nanclean.findings import Action, ActionKind, Finding, FindingKind, Severity
 from nanclean.plan import Plan
 from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
-from nanclean.scan import scan
+from nanclean.scanner import scan
 
 if TYPE_CHECKING:
     from nanclean.guard.bisect import bisect

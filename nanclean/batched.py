@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import polars as pl
 
-from nanclean.checks.types import Columns, classify, parse_number, target_expr
+from nanclean.columns import Columns, classify, parse_number, target_expr
 from nanclean.config import CleanConfig
 from nanclean.errors import InputError
 from nanclean.findings import Action, Finding, RowLabels
@@ -56,7 +56,7 @@ from nanclean.repair import (
     transform_query,
 )
 from nanclean.report.model import ColumnStats
-from nanclean.scan import (
+from nanclean.scanner import (
     Reader,
     ScanState,
     check_config_columns,
@@ -194,7 +194,7 @@ def scan_batches(
     target: str | None = None,
     loss: str | None = None,
 ) -> ScanState:
-    """``scan.run_scan`` for a frame read in batches (``frame.batches``)."""
+    """``scanner.run_scan`` for a frame read in batches (``frame.batches``)."""
     started = time.perf_counter()
     batches: Batches = frame.batches
     target, loss = resolve_target(frame, cfg, target, loss)

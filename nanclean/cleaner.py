@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.types import mapped_mask
+from nanclean.columns import mapped_mask
 from nanclean.config import CleanConfig, as_config
 from nanclean.errors import (
     ColumnError,
@@ -29,7 +29,7 @@ from nanclean.repair import apply_plan, input_casts, prepare
 from nanclean.report.model import AuditReport, ColumnStats
 from nanclean.result import CleanResult
 from nanclean.safeguards import check_row_loss, refuse_label_coding
-from nanclean.scan import ScanState, check_target, run_scan
+from nanclean.scanner import ScanState, check_target, run_scan
 from nanclean.stats import output_stats
 
 if TYPE_CHECKING:  # pandera (with pandas, about 1.4 s) loads with the first schema

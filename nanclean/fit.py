@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 
 from nanclean.checks import outliers
+from nanclean.checks.constant import is_constant
 from nanclean.checks.denominators import tolerance
 from nanclean.config import ColumnPolicy
 from nanclean.dtypes import float_info, negligible_spread
 from nanclean.errors import ColumnError, NoNumericColumnsError, PolicyError, format_rows
 from nanclean.plan import ColumnPlan, EncodingPlan, Plan
-from nanclean.scan import ScanState
+from nanclean.scanner import ScanState
 from nanclean.stats import Profile, quantile_sorted
 
 __all__ = ["fit_column", "fit_plan"]
@@ -41,7 +42,7 @@ def fit_column(
     """Fit one numeric column's plan from its profile (no query is run)."""
     s = profile.stats
     bounds = outliers.bounds(profile, policy)
-    constant = s.min is not None and s.min == s.max
+    constant = is_constant(s)
     if bounds is None and policy.outliers != "none" and s.min is not None and constant:
         # constant in training: the model never saw another value, so any other
         # value in new data is an outlier of zero spread

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import fmt, is_finite
 from nanclean.checks.labels import DOMAINS, domain_mask, missing_mask
-from nanclean.checks.types import parse_number, target_expr
+from nanclean.columns import parse_number, target_expr
 from nanclean.dtypes import float_info
 from nanclean.errors import ColumnError, PolicyError, format_rows
+from nanclean.expr import is_finite
 from nanclean.findings import (
     Action,
     ActionKind,
@@ -29,6 +29,7 @@ from nanclean.findings import (
     RowLabels,
     Severity,
 )
+from nanclean.formatting import format_number as fmt
 from nanclean.frame import ROW_ID, Frame, collect
 from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
 from nanclean.report.text import plural

@@ -19,9 +19,9 @@ import warnings
 
 import numpy as np
 
-from nanclean.checks.base import fmt
 from nanclean.errors import NancleanWarning, PolicyError, format_rows
 from nanclean.findings import Action, ActionKind, Finding, FindingKind
+from nanclean.formatting import format_number as fmt
 from nanclean.repair import LABEL_DROPS
 from nanclean.report.model import ColumnStats
 

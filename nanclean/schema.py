@@ -26,9 +26,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from nanclean.checks.base import is_finite
 from nanclean.dtypes import float_info
 from nanclean.errors import ConfigError, ContractError, UnreadableFileError, format_rows
+from nanclean.expr import is_finite
 from nanclean.findings import Finding, FindingKind, RowLabels, Severity
 from nanclean.plan import Plan
 

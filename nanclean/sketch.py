@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import is_finite, num
 from nanclean.errors import MissingDependencyError
+from nanclean.expr import is_finite, num
 from nanclean.stats import _exact
 
 __all__ = [

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import is_finite, num
 from nanclean.dtypes import DTYPES, FLOAT32_EXACT_INT
+from nanclean.expr import is_finite, num
 from nanclean.frame import ROW_ID, collect
 from nanclean.report.model import ColumnStats
 
@@ -141,17 +141,24 @@ def column_batches(columns: list[str], n_rows: int, in_memory: bool) -> list[lis
     return [columns[i : i + size] for i in range(0, len(columns), size)]
 
 
+def _finite_only(name: str) -> pl.Expr:
+    """The column with its NaN and ±inf cells nulled, aliased ``<name>:fin``."""
+    x = num(name)
+    return pl.when(is_finite(x)).then(x).alias(f"{name}:fin")
+
+
 def _exact_exprs(name: str, distinct: bool) -> list[pl.Expr]:
     """Exact statistics of one column, each aliased ``<name>:<stat>``.
 
-    Everything but the null count is computed on the finite values ``fin``
-    (polars shares the filtered copy between the expressions); the NaN and
-    ±inf counts come from the non-finite cells, returned with their row ids.
+    Everything but the null count is computed on ``<name>:fin``, the column
+    with its non-finite cells nulled (:func:`_finite_only`, materialized once:
+    a filtered copy shared by several expressions is filtered once per
+    expression); the NaN and ±inf counts come from the non-finite cells,
+    returned with their row ids.
     """
     x = num(name)
-    finite = is_finite(x)
-    fin = x.filter(finite)
-    bad = (~finite).arg_true()
+    fin = pl.col(f"{name}:fin")
+    bad = (~is_finite(x)).arg_true()
     tiny = DTYPES["float16"].tiny
     exprs = [
         x.null_count().alias("null"),
@@ -169,8 +176,8 @@ def _exact_exprs(name: str, distinct: bool) -> list[pl.Expr]:
     ]
     if distinct:
         exprs += [
-            fin.n_unique().alias("n_distinct"),
-            fin.unique().sort().head(3).implode().alias("distinct"),
+            fin.drop_nulls().n_unique().alias("n_distinct"),
+            fin.drop_nulls().unique().sort().head(3).implode().alias("distinct"),
         ]
     return [e.name.prefix(f"{name}:") for e in exprs]
 
@@ -188,7 +195,10 @@ def _exact(
     out: dict[str, dict[str, Any]] = {}
     for batch in column_batches(columns, n_rows, in_memory):
         exprs = [e for c in batch for e in _exact_exprs(c, c in distinct_for)]
-        frame = collect(lazy.select(exprs), source)
+        finite = lazy.with_columns(_finite_only(c) for c in batch)
+        if in_memory:  # the nulled columns computed once, then shared
+            finite = collect(finite, source).lazy()
+        frame = collect(finite.select(exprs), source)
         for name in batch:
             # the id lists go through numpy, never through Python lists
             rows = frame.get_column(f"{name}:bad_rows")[0].to_numpy()

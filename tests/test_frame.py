@@ -1,4 +1,4 @@
-"""The edge (nanclean/frame.py and checks/types.py): every input kind is read,
+"""The edge (nanclean/frame.py and columns.py): every input kind is read,
 NaN and null stay distinct, files are scanned lazily, strings are coerced."""
 
 from __future__ import annotations

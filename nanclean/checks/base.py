@@ -1,36 +1,21 @@
-"""The Flag: what every detector returns."""
+"""What every detector reads (:class:`Context`) and returns (:class:`Flag`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
-from nanclean.findings import FindingKind, Severity
+from nanclean.findings import Finding, FindingKind, Severity
 
-__all__ = ["Flag", "fmt", "is_finite", "num"]
+if TYPE_CHECKING:
+    from nanclean.columns import Columns
+    from nanclean.config import CleanConfig
+    from nanclean.stats import Profile
 
-
-def num(column: str) -> pl.Expr:
-    """The column as float64, the dtype every statistic and mask is computed in."""
-    return pl.col(column).cast(pl.Float64)
-
-
-def is_finite(x: pl.Expr) -> pl.Expr:
-    """``x.is_finite()`` as one comparison kernel, about twice as fast: polars
-    orders NaN above +inf, so NaN is not below +inf. Null stays null."""
-    return x.is_between(float("-inf"), float("inf"), closed="none")
-
-
-def fmt(value: float | None) -> str:
-    """A compact number for messages: 9120, 0.5, 1.2e+09."""
-    if value is None:
-        return "n/a"
-    if value == 0 or (1e-3 <= abs(value) < 1e6):
-        return f"{value:.4g}"
-    return f"{value:.3g}"
+__all__ = ["Context", "Detector", "Flag"]
 
 
 @dataclass
@@ -59,3 +44,27 @@ class Flag:
     #: within ``inside = (low, high)``.
     outside: tuple[float, float] | None = None
     inside: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a detector may read besides its column's profile: the config, the
+    columns' roles, every column's profile and the loss."""
+
+    config: CleanConfig
+    columns: Columns
+    profiles: Mapping[str, Profile]
+    loss: str
+
+    def is_feature(self, column: str) -> bool:
+        return column != self.columns.target
+
+
+class Detector(Protocol):
+    """The one interface of every module in ``nanclean.checks``: the column-level
+    findings (no cells to collect) and the flags (cells the flag pass collects)
+    of one numeric column, the target included."""
+
+    def __call__(
+        self, column: str, profile: Profile, ctx: Context
+    ) -> list[Flag | Finding]: ...

@@ -16,14 +16,16 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from nanclean.checks.base import Flag, fmt, num
+from nanclean.checks.base import Context, Flag
 from nanclean.dtypes import float_info
 from nanclean.errors import format_rows
+from nanclean.expr import num
 from nanclean.findings import Finding, FindingKind, RowLabels, Severity
+from nanclean.formatting import format_number
 from nanclean.stats import Profile
 
 __all__ = [
-    "declared_flags",
+    "detect",
     "is_candidate",
     "near_zero",
     "suspected",
@@ -47,12 +49,16 @@ def is_candidate(profile: Profile) -> bool:
     return profile.stats.zeros > 0 or profile.fp16_tiny > 0
 
 
-def declared_flags(
-    ratios: Mapping[str, list[str]], profiles: Mapping[str, Profile], dtype: str
-) -> list[Flag]:
-    out = []
-    for name, (numerator, denominator) in ratios.items():
-        tol = tolerance(profiles[denominator], dtype)
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """The zero and near-zero cells of ``column`` as the denominator of each
+    ratio the config declares on it (flagged under the ratio's name)."""
+    cfg = ctx.config
+    dtype = cfg.dtype
+    out: list[Flag | Finding] = []
+    for name, (numerator, denominator) in cfg.ratios.items():
+        if denominator != column:
+            continue
+        tol = tolerance(profile, dtype)
         out.append(
             Flag(
                 FindingKind.ZERO_DENOMINATOR,
@@ -61,7 +67,7 @@ def declared_flags(
                 Severity.ERROR,
                 lambda n, rows, name=name, den=denominator, nu=numerator, tol=tol: (
                     f"Ratio {name!r} = {nu!r} / {den!r}: the denominator {den!r} is zero "
-                    f"or near zero (|{den}| <= {fmt(tol)}, relative to its scale in "
+                    f"or near zero (|{den}| <= {format_number(tol)}, relative to its scale in "
                     f"{dtype}) in {n} rows ({rows}), so the ratio is inf or NaN there. "
                     f"Fix: derive it with nanclean.ratio({nu!r}, {den!r}, "
                     "on_zero='null') or set ratio_on_zero in the config."

@@ -6,14 +6,16 @@ The only fix is upstream, so nanclean flags the inputs before the transform.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import polars as pl
 
-from nanclean.checks.base import Flag, fmt, num
-from nanclean.findings import FindingKind, Severity
+from nanclean.checks.base import Context, Flag
+from nanclean.checks.denominators import tolerance
+from nanclean.expr import num
+from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.formatting import format_number
+from nanclean.stats import Profile
 
-__all__ = ["flags"]
+__all__ = ["detect"]
 
 
 def _log(c: str, tol: float) -> tuple[pl.Expr, str]:
@@ -35,34 +37,35 @@ def _sqrt(c: str, tol: float) -> tuple[pl.Expr, str]:
 def _reciprocal(c: str, tol: float) -> tuple[pl.Expr, str]:
     return num(c).abs() <= tol, (
         f"Column {c!r} is declared a reciprocal input but is zero or near zero "
-        f"(|x| <= {fmt(tol)}) in {{n}} rows ({{rows}}): 1/x is inf there. Fix: use "
+        f"(|x| <= {format_number(tol)}) in {{n}} rows ({{rows}}): 1/x is inf there. Fix: use "
         "nanclean.ratio(1, ..., on_zero='null')."
     )
 
 
-def flags(
-    log_inputs: Iterable[str],
-    sqrt_inputs: Iterable[str],
-    reciprocal_inputs: Iterable[str],
-    tolerances: dict[str, float],
-) -> list[Flag]:
-    out = []
-    for kind, columns, rule in (
-        (FindingKind.LOG_DOMAIN, log_inputs, _log),
-        (FindingKind.SQRT_DOMAIN, sqrt_inputs, _sqrt),
-        (FindingKind.RECIPROCAL_DOMAIN, reciprocal_inputs, _reciprocal),
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """The cells of a declared log, sqrt or reciprocal input outside the
+    function's domain."""
+    cfg = ctx.config
+    reciprocal = column in cfg.reciprocal_inputs
+    # near zero relative to the column's scale (checks/denominators.py)
+    tol = tolerance(profile, cfg.dtype) if reciprocal else 0.0
+    out: list[Flag | Finding] = []
+    for kind, declared, rule in (
+        (FindingKind.LOG_DOMAIN, column in cfg.log_inputs, _log),
+        (FindingKind.SQRT_DOMAIN, column in cfg.sqrt_inputs, _sqrt),
+        (FindingKind.RECIPROCAL_DOMAIN, reciprocal, _reciprocal),
     ):
-        for column in columns:
-            tol = tolerances.get(column, 0.0)
-            mask, text = rule(column, tol)
-            out.append(
-                Flag(
-                    kind,
-                    column,
-                    mask,
-                    Severity.ERROR,
-                    text.format,  # called as message(n=..., rows=...)
-                    details={"tolerance": tol} if column in tolerances else {},
-                )
+        if not declared:
+            continue
+        mask, text = rule(column, tol)
+        out.append(
+            Flag(
+                kind,
+                column,
+                mask,
+                Severity.ERROR,
+                text.format,  # called as message(n=..., rows=...)
+                details={"tolerance": tol} if reciprocal else {},
             )
+        )
     return out

@@ -9,12 +9,13 @@ in (``CleanConfig.dtype``): an overflow of that dtype is an error.
 
 from __future__ import annotations
 
-from nanclean.checks.base import Flag, num
+from nanclean.checks.base import Context, Flag
 from nanclean.dtypes import DTYPES, FLOAT32_EXACT_INT
-from nanclean.findings import FindingKind, Severity
+from nanclean.expr import num
+from nanclean.findings import Finding, FindingKind, Severity
 from nanclean.stats import Profile
 
-__all__ = ["flags"]
+__all__ = ["detect"]
 
 _FP16, _BF16, _FP32 = DTYPES["float16"], DTYPES["bfloat16"], DTYPES["float32"]
 _OVERFLOWS_IN = {
@@ -24,14 +25,17 @@ _OVERFLOWS_IN = {
 }
 
 
-def flags(column: str, profile: Profile, dtype: str) -> list[Flag]:
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """Cells of a feature or the target that overflow or underflow the
+    training dtype, or are integers float32 cannot hold exactly."""
+    dtype = ctx.config.dtype
     s = profile.stats
     if s.min is None or s.max is None:
         return []
     x = num(column)
     a = x.abs()
     biggest = max(abs(s.min), abs(s.max))
-    out = []
+    out: list[Flag | Finding] = []
     for kind, low, high, widest in (
         (FindingKind.FP32_OVERFLOW, _FP32.max, float("inf"), "float32"),
         (FindingKind.BF16_OVERFLOW, _BF16.max, _FP32.max, "bfloat16"),

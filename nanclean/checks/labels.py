@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from nanclean.checks.base import Flag, fmt, num
-from nanclean.findings import FindingKind, Severity
+from nanclean.checks.base import Context, Flag
+from nanclean.expr import num
+from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.formatting import format_number, plural
 from nanclean.losses import LOSSES
-from nanclean.report.text import plural
 from nanclean.stats import Profile
 
-__all__ = ["DOMAINS", "domain_mask", "flags", "missing_mask"]
+__all__ = ["DOMAINS", "detect", "domain_mask", "missing_mask"]
 
 #: The valid target domain of each loss, in words.
 DOMAINS = {name: loss.domain for name, loss in LOSSES.items()}
@@ -79,11 +80,14 @@ def _coding(
     return None
 
 
-def flags(
-    column: str, profile: Profile, loss: str, n_classes: int | None
-) -> list[Flag]:
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """The target's missing labels, a shifted label coding, or labels outside
+    the domain of the loss."""
+    if ctx.is_feature(column):
+        return []
+    loss, n_classes = ctx.loss, ctx.config.n_classes
     s = profile.stats
-    out = []
+    out: list[Flag | Finding] = []
     if s.missing or (loss == "ce" and s.min is not None and s.min <= MISSING_CLASS):
         out.append(
             Flag(
@@ -101,7 +105,9 @@ def flags(
         )
     mapping = _coding(profile, loss, n_classes)
     if mapping is not None:
-        shown = ", ".join(f"{fmt(k)}: {v}" for k, v in list(mapping.items())[:4])
+        shown = ", ".join(
+            f"{format_number(k)}: {v}" for k, v in list(mapping.items())[:4]
+        )
         more = ", …" if len(mapping) > 4 else ""
         out.append(
             Flag(
@@ -111,7 +117,7 @@ def flags(
                 Severity.ERROR,
                 lambda n, rows: (
                     f"Target {column!r} looks like a shifted coding for loss {loss!r}: "
-                    f"its values run {fmt(s.min)}..{fmt(s.max)} where {loss} expects "
+                    f"its values run {format_number(s.min)}..{format_number(s.max)} where {loss} expects "
                     f"{DOMAINS[loss]}{' below ' + str(n_classes) if n_classes and loss == 'ce' else ''}; "
                     f"{n} rows are outside ({rows}). Fix: set label_map = "
                     f"{{{shown}{more}}} in the config."

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from nanclean.checks.base import Flag, num
+from nanclean.checks.base import Context, Flag
+from nanclean.expr import num
 from nanclean.findings import Finding, FindingKind, Severity
-from nanclean.report.text import plural
+from nanclean.formatting import plural
 from nanclean.stats import Profile
 
-__all__ = ["all_missing", "flags"]
+__all__ = ["detect"]
 
 
-def flags(column: str, profile: Profile) -> list[Flag]:
+def _flags(column: str, profile: Profile) -> list[Flag]:
     s = profile.stats
     out = []
     if s.null:
@@ -44,7 +45,7 @@ def flags(column: str, profile: Profile) -> list[Flag]:
     return out
 
 
-def all_missing(column: str, profile: Profile) -> Finding | None:
+def _all_missing(column: str, profile: Profile) -> Finding | None:
     s = profile.stats
     if s.finite or s.pos_inf or s.neg_inf:
         return None
@@ -58,3 +59,12 @@ def all_missing(column: str, profile: Profile) -> Finding | None:
         "so there is no statistic to impute from. Fix: drop the column, or set "
         f"columns.{column}.impute='constant' with a fill_value.",
     )
+
+
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """A feature's null and NaN cells, and whether it has no value at all (a
+    missing label is the target detector's)."""
+    if not ctx.is_feature(column):
+        return []
+    gone = _all_missing(column, profile)
+    return [*([gone] if gone else []), *_flags(column, profile)]

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nanclean.checks.base import Flag, num
-from nanclean.findings import FindingKind, Severity
-from nanclean.report.text import plural
+from nanclean.checks.base import Context, Flag
+from nanclean.expr import num
+from nanclean.findings import Finding, FindingKind, Severity
+from nanclean.formatting import plural
+from nanclean.stats import Profile
 
-__all__ = ["flags"]
+__all__ = ["detect"]
 
 _INF = float("inf")
 
 
-def flags(column: str, pos_inf: int, neg_inf: int) -> list[Flag]:
-    out = []
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """A feature's +inf and -inf cells."""
+    if not ctx.is_feature(column):
+        return []
+    pos_inf, neg_inf = profile.stats.pos_inf, profile.stats.neg_inf
+    out: list[Flag | Finding] = []
     for kind, count, sign, value in (
         (FindingKind.POS_INF, pos_inf, "+inf", _INF),
         (FindingKind.NEG_INF, neg_inf, "-inf", -_INF),

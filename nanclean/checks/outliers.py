@@ -30,13 +30,14 @@ import math
 
 import numpy as np
 
-from nanclean.checks.base import Flag, fmt, num
+from nanclean.checks.base import Context, Flag
 from nanclean.config import ColumnPolicy
+from nanclean.expr import num
 from nanclean.findings import Finding, FindingKind, Severity
-from nanclean.report.text import plural
+from nanclean.formatting import format_number, plural
 from nanclean.stats import Profile, quantile_sorted
 
-__all__ = ["EXTREME", "bounds", "flags", "heavy_tail"]
+__all__ = ["EXTREME", "bounds", "detect"]
 
 _F64_MAX = float(np.finfo(np.float64).max)
 
@@ -142,19 +143,19 @@ def tail_reach(profile: Profile, value: float) -> float | None:
 
 
 def describe_rule(policy: ColumnPolicy) -> str:
-    k = fmt(policy.threshold)
+    k = format_number(policy.threshold)
     return {
-        "tail": f"median ± s·expm1({fmt(1 + policy.threshold)} × log1p(tail / s)), "
+        "tail": f"median ± s·expm1({format_number(1 + policy.threshold)} × log1p(tail / s)), "
         "s the robust scale, the tail the 1st / 99th percentile's distance from "
         "the median",
         "mad": f"median ± {k} × 1.4826 × MAD",
         "iqr": f"quartiles ± {k} × IQR",
         "sigma": f"mean ± {k} × std",
-        "quantile": f"the {k} and {fmt(1 - policy.threshold)} quantiles",
+        "quantile": f"the {k} and {format_number(1 - policy.threshold)} quantiles",
     }.get(policy.outliers, "none")
 
 
-def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
+def _flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
     b = bounds(profile, policy)
     s = profile.stats
     if b is None or s.min is None or s.max is None:
@@ -173,7 +174,7 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
         rule += " of the values off the median, as over half equal it"
     reach = tail_reach(profile, worst_value)
     beyond = (
-        f", {fmt(reach)} times as far from the median as the column's "
+        f", {format_number(reach)} times as far from the median as the column's "
         f"{'99th' if worst_value > center else '1st'} percentile"
         if reach is not None
         else ""
@@ -185,9 +186,9 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
             x.is_finite() & ((x < lo) | (x > hi)),
             Severity.ERROR if extreme else Severity.WARNING,
             lambda n, rows: (
-                f"Column {column!r} has {plural(n, 'outlier')} outside [{fmt(lo)}, {fmt(hi)}] "
-                f"({rule}; rows {rows}); the most extreme, {fmt(worst_value)}, is "
-                f"{fmt(worst / scale) if scale else '∞'} robust standard deviations "
+                f"Column {column!r} has {plural(n, 'outlier')} outside [{format_number(lo)}, {format_number(hi)}] "
+                f"({rule}; rows {rows}); the most extreme, {format_number(worst_value)}, is "
+                f"{format_number(worst / scale) if scale else '∞'} robust standard deviations "
                 f"from the median{beyond}"
                 + (", enough to blow up activations and gradients" if extreme else "")
                 + ". Fix: clean clips them to the bounds (outlier_action='clip' by "
@@ -207,7 +208,7 @@ def flags(column: str, profile: Profile, policy: ColumnPolicy) -> list[Flag]:
     ]
 
 
-def heavy_tail(column: str, profile: Profile, policy: ColumnPolicy) -> Finding | None:
+def _heavy_tail(column: str, profile: Profile, policy: ColumnPolicy) -> Finding | None:
     """A column whose finite values reach far beyond median ± 10 robust sigma in
     more than a trace of cells, without being extreme: real signal in a long
     tail, which a linear scaler squeezes the bulk of the column under."""
@@ -237,11 +238,20 @@ def heavy_tail(column: str, profile: Profile, policy: ColumnPolicy) -> Finding |
         n / s.count,
         f"Column {column!r} has a heavy tail: {about}{plural(n, 'value')} "
         f"({100 * share:.2g}% of its finite cells) lie beyond median ± "
-        f"{fmt(HEAVY_SIGMAS)} robust standard deviations "
-        f"([{fmt(lo)}, {fmt(hi)}]), up to {fmt(s.max)} (99th percentile "
-        f"{fmt(q99)}). They are real values of a skewed distribution, not errors: "
+        f"{format_number(HEAVY_SIGMAS)} robust standard deviations "
+        f"([{format_number(lo)}, {format_number(hi)}]), up to {format_number(s.max)} (99th percentile "
+        f"{format_number(q99)}). They are real values of a skewed distribution, not errors: "
         "clean keeps them. A linear scaler squeezes the bulk of the column into a "
         "narrow band under them. Fix: train on log1p of the column (for "
         "non-negative values), or set scale='squash' to bound the tail smoothly.",
         details={"share": share, "low": lo, "high": hi, "max": s.max, "min": s.min},
     )
+
+
+def detect(column: str, profile: Profile, ctx: Context) -> list[Flag | Finding]:
+    """A feature's heavy tail (a warning, kept) and its outliers (flagged)."""
+    if not ctx.is_feature(column):
+        return []
+    policy = ctx.config.policy(column)
+    tail = _heavy_tail(column, profile, policy)
+    return [*([tail] if tail else []), *_flags(column, profile, policy)]

@@ -1,16 +1,21 @@
-"""scan: find every data-side cause of a NaN loss, by column and by row.
+"""The scanner: find every data-side cause of a NaN loss, by column and by row.
 
-Two passes over the data, each made of parallel polars queries: the statistics
-pass (``stats.profile_columns``) and the flag pass, which collects the count
-and the row ids of every cell a detector flags. The statistics pass already
-returns the rows of the NaN and ±inf cells, so the flag pass only evaluates the
-other detectors. A column whose flags all promise which values they can flag
-(``Flag.outside`` / ``Flag.inside``) is read once for the row ids and values
-of those few cells, and the flags' masks run on them only. A frame in memory
-is queried in batches of columns, which keeps the temporary copies small. A
-third, small query runs only when a column has inf or extreme cells and another
-column has zeros: it reads just those rows of the zero-holding columns to find
-the suspected denominator.
+``nanclean.scan`` (the function, defined here) runs two passes over the data,
+each made of parallel polars queries: the statistics pass
+(``stats.profile_columns``) and the flag pass. Between them every detector of
+``checks.DETECTORS`` is called on every numeric column with the same
+signature, ``detect(column, profile, ctx)``; it returns column-level findings
+and :class:`~nanclean.checks.Flag` objects, whose counts and row ids the flag
+pass collects. The statistics pass already returns the rows of the NaN and
+±inf cells, so the flag pass only evaluates the other flags. A column whose
+flags all promise which values they can flag (``Flag.outside`` /
+``Flag.inside``) is read once for the row ids and values of those cells, and
+every mask runs on them only: beyond that one comparison per column, the cost
+follows the number of flagged cells. A frame in memory is queried in batches
+of columns, which keeps the temporary copies small. A last, small step runs
+only when a column has inf, NaN or extreme cells and another column has zeros:
+it marks the near-zero cells of the zero-holding columns to find the suspected
+denominator.
 """
 
 from __future__ import annotations
@@ -27,20 +32,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nanclean.checks import (
-    constant,
-    denominators,
-    domains,
-    dtype_range,
-    labels,
-    missing,
-    nonfinite,
-    outliers,
-)
-from nanclean.checks.base import Flag, num
-from nanclean.checks.types import Columns, classify
+from nanclean.checks import DETECTORS, Context, Flag, denominators, labels
+from nanclean.columns import Columns, classify
 from nanclean.config import CleanConfig, as_config, unmatched_columns
+from nanclean.dtypes import DTYPES
 from nanclean.errors import ConfigError, UnmatchedColumnWarning, closest, format_rows
+from nanclean.expr import num
 from nanclean.findings import Finding, FindingKind
 from nanclean.frame import ROW_ID, Frame, collect, read
 from nanclean.report.model import AuditReport
@@ -127,7 +124,8 @@ class Reader:
     ``select`` runs one-row aggregations (each a list of row ids, examples or
     a count) and returns their values; ``gather`` returns ``columns`` at the
     ascending row ids ``rows``. ``in_memory``: a query is cheap to repeat, so
-    columns are evaluated in batches (see ``stats.column_batches``). The
+    columns are evaluated in batches (see ``stats.column_batches``), and
+    ``select`` also evaluates whole columns (one value per row). The
     in-memory reader queries the frame; ``nanclean.batched`` runs the same
     expressions batch by batch, or partition by partition on Dask, and merges.
     """
@@ -223,36 +221,21 @@ def finish_scan(
     numeric = cols.numeric
     findings = list(cols.findings)
     flags: list[Flag] = []
-    for c in cols.features:
-        p = profiles[c]
-        policy = cfg.policy(c)
-        findings += filter(None, [missing.all_missing(c, p)])
-        findings += constant.findings(c, p)
-        findings += filter(None, [outliers.heavy_tail(c, p, policy)])
-        flags += missing.flags(c, p)
-        flags += nonfinite.flags(c, p.stats.pos_inf, p.stats.neg_inf)
-        flags += outliers.flags(c, p, policy)
-        flags += dtype_range.flags(c, p, cfg.dtype)
-    if target:
-        flags += labels.flags(target, profiles[target], loss, cfg.n_classes)
-        flags += dtype_range.flags(target, profiles[target], cfg.dtype)
-    flags += denominators.declared_flags(cfg.ratios, profiles, cfg.dtype)
-    flags += domains.flags(
-        cfg.log_inputs,
-        cfg.sqrt_inputs,
-        cfg.reciprocal_inputs,
-        {
-            c: denominators.tolerance(profiles[c], cfg.dtype)
-            for c in cfg.reciprocal_inputs
-        },
-    )
+    ctx = Context(cfg, cols, profiles, loss)
+    for c in numeric:
+        for detect in DETECTORS:
+            for item in detect(c, profiles[c], ctx):
+                if isinstance(item, Flag):
+                    flags.append(item)
+                else:
+                    findings.append(item)
     candidates = {
         c: denominators.tolerance(profiles[c], cfg.dtype)
         for c in cols.features
         if denominators.is_candidate(profiles[c])
     }
-    found, rows, zero_counts = _run_flags(frame, reader, flags, candidates, profiles)
-    findings += found
+    flagged, rows, zero_counts = _run_flags(frame, reader, flags, candidates, profiles)
+    findings += flagged
     findings += _suspect_denominators(
         frame, reader, cols, cfg, rows, candidates, zero_counts
     )
@@ -342,14 +325,20 @@ def _run_flags(
         for i, flag in enumerate(flags)
         if flag.kind in _FROM_PROFILE and flag.column in profiles
     }
-    pending: dict[str, list[int]] = {c: [] for c in candidates}
+    zero_counts = {
+        c: profiles[c].stats.zeros
+        for c, tol in candidates.items()
+        if _near_zero_is_zero(profiles[c], tol)
+    }
+    pending: dict[str, list[int]] = {c: [] for c in candidates if c not in zero_counts}
     for i, flag in enumerate(flags):
         if i not in known:
             pending.setdefault(flag.column, []).append(i)
     by_column: dict[str, list[pl.Expr]] = {}
     narrowed = []
     for c, members in pending.items():
-        flaggable = _flaggable(c, [flags[i] for i in members], candidates.get(c))
+        tol = candidates[c] if c in candidates and c not in zero_counts else None
+        flaggable = _flaggable(c, [flags[i] for i in members], tol)
         # narrowed (the cells gathered, then masked) only in memory: batch by
         # batch, a column of many flaggable cells (a 0/1 column is half zeros,
         # all near-zero candidates) would gather them all before any mask runs
@@ -362,13 +351,16 @@ def _run_flags(
             ]
             continue
         by_column[c] = [e for i in members for e in _flag_exprs(i, flags[i])]
-        if c in candidates:
-            by_column[c].append(_near_zero_count(c, candidates[c]))
+        if tol is not None:
+            by_column[c].append(_near_zero_count(c, tol))
     result: dict[str, pl.Series] = {}
     for batch in column_batches(list(by_column), frame.n_rows, reader.in_memory):
         result.update(reader.select([e for c in batch for e in by_column[c]]).to_dict())
-    if narrowed:
-        result.update(_on_cells(narrowed, result, pending, flags, candidates))
+    for c in narrowed:
+        result.update(_on_cells(c, result, pending[c], flags, candidates, zero_counts))
+    zero_counts.update(
+        {c: int(result[f"nz:{c}"][0]) for c in candidates if c not in zero_counts}
+    )
     findings = []
     rows: dict[tuple[FindingKind, str], np.ndarray] = {}
     for i, flag in enumerate(flags):
@@ -381,18 +373,7 @@ def _run_flags(
         if len(ids) == 0:
             continue
         rows[(flag.kind, flag.column)] = ids
-        key = f"{i}:examples"
-        shown = (
-            result[key][0].to_list()
-            if key in result
-            else _SELF_DESCRIBING.get(flag.kind)
-        )
-        if not isinstance(shown, list):
-            shown = [shown] * min(5, len(ids))
-        first = ids[:5]
-        if f"{i}:example_rows" in result:
-            first = result[f"{i}:example_rows"][0].to_numpy().astype(np.int64)
-        examples = list(zip(frame.labels(first), shown, strict=False))
+        first, shown = _examples(flag, ids, result.get(f"{i}:values"))
         findings.append(
             Finding(
                 flag.kind,
@@ -402,61 +383,49 @@ def _run_flags(
                 len(ids) / frame.n_rows,
                 flag.message(n=len(ids), rows=_preview(frame, ids)),
                 row_ids=ids,
-                examples=examples,
+                examples=list(zip(frame.labels(first), shown, strict=False)),
                 details=flag.details,
                 labels=frame.labels,
             )
         )
-    zero_counts = {c: int(result[f"nz:{c}"][0]) for c in candidates}
     return findings, rows, zero_counts
 
 
+def _near_zero_is_zero(profile: Profile, tol: float) -> bool:
+    """Whether the near-zero cells (``|x| <= tol``) are exactly the zeros, which
+    the statistics pass counted: no value lies in (0, tol]."""
+    return tol < DTYPES["float16"].tiny and profile.fp16_tiny == 0
+
+
 def _on_cells(
-    narrowed: list[str],
+    column: str,
     result: dict[str, pl.Series],
-    pending: dict[str, list[int]],
+    members: list[int],
     flags: list[Flag],
     candidates: dict[str, float],
+    zero_counts: dict[str, int],
 ) -> dict[str, pl.Series]:
-    """The masks and counts of the narrowed columns, evaluated on their flaggable
-    cells only, in one query: each column's cells (and row ids beside them, in
-    ``cells_rows:<column>``) padded with nulls, on which every mask is False."""
-    cells = {c: result[f"cells:{c}"][0] for c in narrowed}
-    longest = max(len(v) for v in cells.values())
-    frame = pl.DataFrame(
+    """The masks and counts of a narrowed column, evaluated on its flaggable
+    cells only (their row ids beside them): the cost follows the cells."""
+    cells = pl.DataFrame(
         {
-            name: v.extend_constant(None, longest - len(v))
-            for c in narrowed
-            for name, v in (
-                (f"cells_rows:{c}", result[f"cells_rows:{c}"][0]),
-                (c, cells[c]),
-            )
+            ROW_ID: result.pop(f"cells_rows:{column}")[0],
+            column: result.pop(f"cells:{column}")[0],
         }
     )
-    exprs = []
-    for c in narrowed:
-        ids = pl.col(f"cells_rows:{c}")
-        exprs += [e for i in pending[c] for e in _flag_exprs(i, flags[i], ids)]
-        if c in candidates:
-            exprs.append(_near_zero_count(c, candidates[c]))
-    return frame.select(exprs).to_dict()
+    exprs = [e for i in members for e in _flag_exprs(i, flags[i])]
+    if column in candidates and column not in zero_counts:
+        exprs.append(_near_zero_count(column, candidates[column]))
+    return cells.select(exprs).to_dict() if exprs else {}
 
 
-def _flag_exprs(i: int, flag: Flag, ids: pl.Expr | None = None) -> list[pl.Expr]:
-    """The row ids (``ids``, default the row id column) of flag ``i`` and, unless
-    self-describing, five example values."""
-    ids = pl.col(ROW_ID) if ids is None else ids
-    exprs = [ids.filter(flag.mask).implode().alias(f"{i}:rows")]
+def _flag_exprs(i: int, flag: Flag) -> list[pl.Expr]:
+    """The row ids of flag ``i`` and, unless self-describing, its values (the
+    examples are picked from them in numpy: no sort of every flagged cell)."""
+    exprs = [pl.col(ROW_ID).filter(flag.mask).implode().alias(f"{i}:rows")]
     if flag.kind not in _SELF_DESCRIBING:
         values = flag.values if flag.values is not None else pl.col(flag.column)
-        values = values.filter(flag.mask)
-        key = _extremeness(flag, values)
-        if key is not None:  # the most extreme first, with their own rows
-            order = {"descending": True, "maintain_order": True}
-            values = values.sort_by(key, **order)
-            rows = ids.filter(flag.mask).sort_by(key, **order)
-            exprs.append(rows.head(5).implode().alias(f"{i}:example_rows"))
-        exprs.append(values.head(5).implode().alias(f"{i}:examples"))
+        exprs.append(values.filter(flag.mask).implode().alias(f"{i}:values"))
     return exprs
 
 
@@ -465,16 +434,48 @@ _OVERFLOWS = {
     FindingKind.BF16_OVERFLOW,
     FindingKind.FP32_OVERFLOW,
 }
+EXAMPLES = 5
 
 
-def _extremeness(flag: Flag, values: pl.Expr) -> pl.Expr | None:
+def _examples(
+    flag: Flag, ids: np.ndarray, values: pl.Series | None
+) -> tuple[np.ndarray, list[Any]]:
+    """The rows and values of a finding's examples: the first five in row
+    order, or the five most extreme (ties in row order) for outliers and
+    dtype overflows."""
+    if values is None:  # self-describing: NaN, ±inf, null
+        first = ids[:EXAMPLES]
+        return first, [_SELF_DESCRIBING.get(flag.kind)] * len(first)
+    values = values[0]
+    key = _extremeness(flag, values)
+    if key is None:
+        at = np.arange(min(EXAMPLES, len(ids)))
+    else:
+        at = _most_extreme(key, EXAMPLES)
+    return ids[at], values.gather(at).to_list()
+
+
+def _most_extreme(key: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest ``key`` values, largest first, ties in
+    position order (a stable descending sort, by selection: O(n))."""
+    if len(key) > k:
+        kth = np.partition(key, len(key) - k)[len(key) - k]
+        candidates = np.flatnonzero(key >= kth)
+    else:
+        candidates = np.arange(len(key))
+    order = np.argsort(-key[candidates], kind="stable")
+    return candidates[order[:k]]
+
+
+def _extremeness(flag: Flag, values: pl.Series) -> np.ndarray | None:
     """How extreme an outlier (distance from the middle of its bounds) or a
     dtype overflow (magnitude) is; None for kinds shown in row order."""
     if flag.kind is FindingKind.OUTLIER and "low" in flag.details:
-        middle = (flag.details["low"] + flag.details["high"]) / 2
-        return (values.cast(pl.Float64) - middle).abs()
+        middle = flag.details["low"] / 2 + flag.details["high"] / 2
+        with np.errstate(over="ignore"):
+            return np.abs(values.cast(pl.Float64).to_numpy() - middle)
     if flag.kind in _OVERFLOWS:
-        return values.cast(pl.Float64).abs()
+        return np.abs(values.cast(pl.Float64).to_numpy())
     return None
 
 
@@ -543,28 +544,39 @@ def _suspect_denominators(
     live = [d for d, n in zero_counts.items() if n > 0]
     if not bad or not live:
         return []
-    in_any = np.zeros(frame.n_rows, dtype=bool)
-    for r in [*(r for r, _ in bad.values()), *extreme.values()]:
-        in_any[r] = True
-    all_rows = np.flatnonzero(in_any)  # sorted, unique
-    # Gather just those rows of the zero-holding columns (row ids are positions).
-    gathered = reader.gather(live, all_rows)
-    hits = gathered.select(
+    near = [
         denominators.near_zero(d, candidates[d]).fill_null(False).alias(d) for d in live
-    )
-    near_zero = {d: hits[d].to_numpy() for d in live}
+    ]
+    at: np.ndarray | None = None
+    if reader.in_memory:
+        # in a wide table most rows are bad somewhere: mark every row (a bit
+        # per row and candidate) instead of gathering most of the table
+        hits = reader.select(near)
+    else:  # gather just the bad rows of the zero-holding columns
+        in_any = np.zeros(frame.n_rows, dtype=bool)
+        for r in [*(r for r, _ in bad.values()), *extreme.values()]:
+            in_any[r] = True
+        at = np.flatnonzero(in_any)  # sorted, unique (row ids are positions)
+        hits = reader.gather(live, at).select(near)
+    # one row of near-zero flags per row: a column's overlaps are one gather of
+    # its bad rows and a column sum, not one gather per candidate
+    matrix = np.ascontiguousarray(hits.to_numpy(), dtype=np.uint8)
+
+    def flags_at(rows: np.ndarray) -> np.ndarray:
+        return matrix[rows if at is None else np.searchsorted(at, rows)]
+
     out = []
     for c, (bad_rows, what) in bad.items():
-        at_bad = np.searchsorted(all_rows, bad_rows)  # bad_rows ⊆ all_rows, sorted
-        overlaps = {d: int(near_zero[d][at_bad].sum()) for d in live if d != c}
+        hit = flags_at(bad_rows).sum(axis=0, dtype=np.int64)
+        overlaps = {d: int(hit[j]) for j, d in enumerate(live) if d != c}
         f = denominators.suspected(
             c, bad_rows, what, overlaps, zero_counts, frame.n_rows, frame.labels
         )
         if f is not None and c in extreme:
             # a near-zero (not zero) denominator gives a huge finite ratio instead
-            den = f.details["denominator"]
-            pos = np.searchsorted(all_rows, extreme[c])
-            f = denominators.with_extreme_rows(f, extreme[c][near_zero[den][pos]])
+            den = live.index(f.details["denominator"])
+            is_near = flags_at(extreme[c])[:, den].astype(bool)
+            f = denominators.with_extreme_rows(f, extreme[c][is_near])
         if f is not None:
             out.append(f)
     return out
