@@ -23,6 +23,18 @@ def test_all_is_sorted_and_unique():
     assert len(set(nanclean.__all__)) == len(nanclean.__all__)
 
 
+def test_every_public_name_has_one_home():
+    """``__all__`` and the lazy loader's table list the same names, and each
+    name is the object its home module defines."""
+    import importlib
+
+    assert sorted(nanclean._HOMES) == nanclean.__all__
+    for name, home in nanclean._HOMES.items():
+        assert getattr(nanclean, name) is getattr(importlib.import_module(home), name)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        nanclean.nope  # noqa: B018
+
+
 def test_public_classes_belong_to_nanclean():
     for name in nanclean.__all__:
         module = getattr(getattr(nanclean, name), "__module__", "nanclean")

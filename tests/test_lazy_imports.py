@@ -63,3 +63,23 @@ def test_they_load_when_used(
     statement: str, expected: list[str], tmp_path: Path
 ) -> None:
     assert loaded_after(statement, tmp_path) == expected
+
+
+def test_import_nanclean_loads_no_engine(tmp_path: Path) -> None:
+    """The public names load on first use: ``import nanclean`` alone imports
+    neither polars nor numpy, and the first name used brings its module."""
+    code = (
+        "import json, sys, nanclean; "
+        "before = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'numpy'}); "
+        "nanclean.scan; "
+        "after = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'numpy'}); "
+        "print(json.dumps([before, after]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [[], ["numpy", "polars"]]
