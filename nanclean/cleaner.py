@@ -14,6 +14,7 @@ import polars as pl
 
 from nanclean.checks.types import mapped_mask
 from nanclean.config import CleanConfig, as_config
+from nanclean.derive import divide
 from nanclean.errors import (
     ColumnError,
     ConfigError,
@@ -444,7 +445,7 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
             "target: it would overwrite the labels. Fix: give the ratio another name."
         )
     exprs = [
-        (pl.col(num).cast(pl.Float64) / pl.col(den).cast(pl.Float64)).alias(name)
+        divide(num, den, on_zero=None)[0].alias(name)
         for name, (num, den) in cfg.ratios.items()
     ]
     missing = [

@@ -19,6 +19,7 @@ import polars as pl
 from nanclean.checks.base import fmt, is_finite
 from nanclean.checks.labels import DOMAINS, domain_mask, missing_mask
 from nanclean.checks.types import parse_number, target_expr
+from nanclean.derive import divide
 from nanclean.dtypes import float_info
 from nanclean.errors import ColumnError, PolicyError, format_rows
 from nanclean.findings import (
@@ -30,7 +31,7 @@ from nanclean.findings import (
     Severity,
 )
 from nanclean.frame import ROW_ID, Frame, collect
-from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
+from nanclean.plan import ColumnPlan, Plan
 from nanclean.report.text import plural
 
 __all__ = [
@@ -131,15 +132,8 @@ def _column(
     name = cp.name
     zero = pl.lit(False)
     if cp.ratio:
-        numerator, denominator = pl.col(cp.ratio[0]), pl.col(cp.ratio[1])
         tol = cp.ratio_tolerance or 0.0
-        zero = (denominator.abs() <= tol).fill_null(False)
-        if cp.ratio_on_zero == "eps":
-            # clamp |d| up to the tolerance: a nudge that the dtype can see
-            safe = pl.when(denominator < 0).then(-tol).otherwise(tol)
-            x = numerator / pl.when(zero).then(safe).otherwise(denominator)
-        else:
-            x = pl.when(zero).then(None).otherwise(numerator / denominator)
+        x, zero = divide(*cp.ratio, on_zero=cp.ratio_on_zero, tolerance=tol)
         kind = {"null": ActionKind.RATIO_NULLED, "eps": ActionKind.RATIO_EPS}
         masks.append(
             _Mask(
@@ -206,7 +200,7 @@ def _column(
         masks.append(_Mask(name, missing_now, drop="missing"))
     else:
         masks.append(_Mask(name, missing_now, error="impute='error'"))
-    out = _scaled(cp, out)
+    out = cp.scaled(out)
     dmax = float_info(plan.dtype).max
     # the dtype guard, unless the plan proves it a no-op: its mask would
     # evaluate the whole chain a second time
@@ -227,31 +221,12 @@ def _column(
                 _Mask(name, overflow, error=f"dtype_overflow='error' ({plan.dtype})")
             )
     store = pl.Float64 if plan.dtype == "float64" else pl.Float32
+    marks = {"missing": missing_now, "clipped": clipped}
     exprs = [out.cast(store).alias(name)]
-    if cp.missing_indicator:
-        exprs.append(missing_now.cast(store).alias(f"{name}__missing"))
-    if cp.clip_indicator:
-        exprs.append(clipped.cast(store).alias(f"{name}__clipped"))
+    exprs += [marks[what].cast(store).alias(n) for what, n in cp.indicators().items()]
     if drift:
         masks += _drift_masks(cp, x)
     return exprs, masks
-
-
-def _scaled(cp: ColumnPlan, x: pl.Expr) -> pl.Expr:
-    """``x`` scaled by the column's plan (``ColumnPlan.scale_number`` for one
-    number).
-
-    (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
-    a multiplication (polars may turn a division by a literal into one, in some
-    kernels and not others: the result must not depend on the batch). Under
-    ``squash``, then z / sqrt(1 + (z / B)²): smooth, order-preserving, bounded
-    by B (skrub's SquashingScaler).
-    """
-    z = (x * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
-    if cp.scale != "squash":
-        return z
-    z = z.clip(-SQUASH_CLAMP, SQUASH_CLAMP)
-    return z / (1.0 + (z * (1.0 / SQUASH_BOUND)) ** 2).sqrt()
 
 
 def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
