@@ -58,7 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sections",
         nargs="+",
-        default=["scan", "clean", "report", "guard", "corpus", "quality"],
+        default=[
+            "scan",
+            "clean",
+            "clean-scaling",
+            "report",
+            "guard",
+            "corpus",
+            "quality",
+        ],
     )
     parser.add_argument(
         "--datasets",
@@ -98,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 _clean_section(clean, dataset, args.repeats, bool(args.sizes))
             )
+    if "clean-scaling" in args.sections:
+        for dataset in args.datasets:
+            curve = clean_scaling(dataset, args.sizes or CURVE_SIZES, args.repeats)
+            sections.append(_curve_section(curve, dataset))
     if "report" in args.sections:
         _log("report: render and open in Chromium")
         bench_frame = measure.containers(data.load(REPORT_ROWS), {"polars"})["polars"]
@@ -439,6 +451,74 @@ def _clean_section(
     if subset:
         lines += ["(Run on a subset of the sizes: the targets are for 1M and 5M.)", ""]
     return title, lines
+
+
+CURVE_SIZES = (100_000, 1_000_000, 5_000_000, 10_000_000)
+
+
+def clean_scaling(dataset: str, sizes: tuple[int, ...], repeats: int) -> dict[int, Any]:
+    """``nanclean.clean`` (the bench config) → numpy at each size, every run in
+    a fresh process (so 10M rows never share one with a baseline): the best
+    time of ``repeats`` runs, and the peak memory of the first."""
+    out = {}
+    for n in sizes:
+        data.cached(n, dataset)
+        runs = []
+        for _ in range(repeats):
+            _log(f"clean scaling, {dataset}, {n:,} rows")
+            runs.append(
+                measure.peak_in_fresh_process("clean", "nanclean.clean", n, dataset)
+            )
+        ok = [r for r in runs if "error" not in r]
+        out[n] = {
+            "seconds": min(r["seconds"] for r in ok) if ok else None,
+            "extra": ok[0]["extra"] if ok else None,
+            "error": None if ok else runs[0]["error"],
+            "load": os.getloadavg()[0],
+        }
+    return out
+
+
+def _curve_section(curve: dict[int, Any], dataset: str) -> tuple[str, list[str]]:
+    title = f"## Clean scaling curve: {dataset} (issue 12)"
+    width = len(data.names(dataset))
+    loads = [r["load"] for r in curve.values()]
+    lines = [
+        title,
+        "",
+        f"Data: `{dataset}`, N × {width}. Measured "
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, load average "
+        f"{min(loads):.1f}–{max(loads):.1f}. `nanclean.clean(df, config="
+        f"{clean_methods.NANCLEAN_CONFIG})` then `.to_numpy()`, each run in a fresh "
+        "process (the best of the runs; peak memory above the loaded input by "
+        "VmHWM, of the first run). Target: linear in rows.",
+        "",
+        "| rows | seconds | seconds per 1M rows | peak memory above input | ÷ output |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for n, r in curve.items():
+        if r["seconds"] is None:
+            lines.append(f"| {n:,} | failed ({r['error']}) | – | – | – |")
+            continue
+        out_bytes = n * width * 4
+        lines.append(
+            f"| {n:,} | {r['seconds']:.2f} | {r['seconds'] / n * 1e6:.2f} | "
+            f"{_gb(r['extra'])} | {r['extra'] / out_bytes:.2f} |"
+        )
+    done = {n: r["seconds"] for n, r in curve.items() if r["seconds"] is not None}
+    big = sorted(n for n in done if n >= 1_000_000)
+    if len(big) >= 2 and min(done) < big[0]:
+        a, b = big[0], big[-1]
+        slope = (done[b] - done[a]) / (b - a)
+        small = min(done)
+        overhead = done[small] - slope * small
+        lines += [
+            "",
+            f"Per row, from {a:,} to {b:,} rows: {slope * 1e6:.2f} s per 1M rows. "
+            f"Fixed per-call overhead, the {small:,}-row time less that rate: "
+            f"{overhead:.2f} s.",
+        ]
+    return title, [*lines, ""]
 
 
 def _mem(entry: dict[str, Any] | None, cells: int) -> str:

@@ -139,8 +139,8 @@ def contract(plan: Plan) -> dict[str, ColumnContract]:
         out[name] = ColumnContract(store, float(low), float(high))
     if plan.target:
         if plan.loss == "ce":
-            high = None if plan.n_classes is None else float(plan.n_classes)
-            out[plan.target] = ColumnContract(pl.Int64, 0.0, high, integer=True)
+            classes = None if plan.n_classes is None else float(plan.n_classes)
+            out[plan.target] = ColumnContract(pl.Int64, 0.0, classes, integer=True)
         else:
             out[plan.target] = ColumnContract(pl.Float64, *_target_range(plan.loss))
     return out
