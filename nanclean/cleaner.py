@@ -141,12 +141,14 @@ class Cleaner:
         started = time.perf_counter()
         frame = read(data)
         exclude = excluded_positions(frame, exclude_rows)
-        state = self._fit(frame, target, loss, schema)
+        # only the report of the scan lives on: its profiles (sorted samples)
+        # are freed before the transform allocates the output
+        before = self._fit(frame, target, loss, schema).report
         derived = _with_ratios(frame, self.config, self.plan.target)
         return self._finish(
             frame,
             derived,
-            state.report,
+            before,
             drift=False,
             started=started,
             exclude=exclude,
