@@ -34,6 +34,7 @@ from nanclean.frame import ROW_ID, Frame, collect
 from nanclean.plan import ColumnPlan, Plan
 from nanclean.report.model import ColumnStats
 from nanclean.report.text import plural
+from nanclean.schema import check_output, contract, violations
 from nanclean.stats import histogram, output_stats
 
 __all__ = [
@@ -550,8 +551,6 @@ def apply_plan(
     ``exclude``: input positions to drop (``exclude_rows=``, e.g. the training
     guard's quarantine), reported as ``rows_dropped`` with reason ``quarantined``.
     """
-    from nanclean.schema import check_output
-
     exprs, masks = transform_query(plan, drift=drift, exclude=exclude)
     needed = [ROW_ID, *plan.input_columns, *([plan.target] if plan.target else [])]
     schema = lazy.collect_schema()
@@ -570,7 +569,7 @@ def apply_plan(
     y: np.ndarray | None = None
     row_ids = np.empty(n_rows, dtype=np.int64)
     parts: list[list[np.ndarray]] = [[] for _ in masks]
-    summary = _Summary(plan.output_columns, n_rows)
+    summary = _Summary(plan, n_rows)
     written = 0
     refused = False
     for start in range(0, n_rows, BLOCK_ROWS):
@@ -594,7 +593,7 @@ def apply_plan(
         out = block.filter(~pl.any_horizontal(dropping)) if dropping else block
         ids = out.get_column(ROW_ID).to_numpy().astype(np.int64)
         out = out.select(plan.output_columns)
-        check_output(out, plan, ids)
+        check_output(out, plan, ids, counts=summary.add(out, written))
         end = written + out.height
         _write_rows(x, written, [out.get_column(f).to_numpy() for f in features])
         if plan.target:
@@ -603,7 +602,6 @@ def apply_plan(
                 y = np.empty(n_rows, dtype=target.dtype)
             y[written:end] = target
         row_ids[written:end] = ids
-        summary.add(out, written)
         written = end
     ids_of = [
         np.concatenate(p) if len(p) > 1 else (p[0] if p else np.empty(0, np.int64))
@@ -643,27 +641,37 @@ class _Summary:
     block by block (Chan et al.'s pairwise update), and an evenly spread
     sample of ``sample_size`` rows for the robust statistics."""
 
-    def __init__(self, columns: list[str], n_rows: int, sample_size: int = 100_000):
-        self.columns = columns
+    def __init__(self, plan: Plan, n_rows: int, sample_size: int = 100_000):
+        self.terms = contract(plan)
+        self.columns = plan.output_columns
         self.step = max(1, n_rows // sample_size)
         self.n = 0
         self.exact: dict[str, list[float]] = {}
         self.samples: list[pl.DataFrame] = []
 
-    def add(self, out: pl.DataFrame, offset: int) -> None:
-        if not out.height:
-            return
+    def add(self, out: pl.DataFrame, offset: int) -> list[int]:
+        """Merge the statistics of the block ``out`` (its first row is output
+        row ``offset``); return the cells of each column that break the
+        contract (:func:`nanclean.schema.violations`), counted in the same pass."""
+        if not out.height or out.columns != list(self.terms):
+            return [0] * len(self.terms)  # check_output names the layout
         row = out.select(
-            e
-            for i, c in enumerate(self.columns)
-            for e in (
-                pl.col(c).min().cast(pl.Float64).alias(f"{i}:min"),
-                pl.col(c).max().cast(pl.Float64).alias(f"{i}:max"),
-                pl.col(c).cast(pl.Float64).mean().alias(f"{i}:mean"),
-                pl.col(c).cast(pl.Float64).var(ddof=0).alias(f"{i}:var"),
-                (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
-            )
+            *(
+                e
+                for i, c in enumerate(self.columns)
+                for e in (
+                    pl.col(c).min().cast(pl.Float64).alias(f"{i}:min"),
+                    pl.col(c).max().cast(pl.Float64).alias(f"{i}:max"),
+                    pl.col(c).cast(pl.Float64).mean().alias(f"{i}:mean"),
+                    pl.col(c).cast(pl.Float64).var(ddof=0).alias(f"{i}:var"),
+                    (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
+                )
+            ),
+            *(violations(c, t).sum().alias(f"{c}:bad") for c, t in self.terms.items()),
         ).row(0)
+        bad = list(row[5 * len(self.columns) :])
+        if any(bad):
+            return bad
         n_b = out.height
         for i, c in enumerate(self.columns):
             low, high, mean_b, var_b, zeros = row[5 * i : 5 * i + 5]
@@ -680,6 +688,7 @@ class _Summary:
             e[4] += zeros
         self.n += n_b
         self.samples.append(out.gather_every(self.step, offset=(-offset) % self.step))
+        return bad
 
     def stats(self, plan: Plan) -> dict[str, ColumnStats]:
         """The ``after`` statistics of the report (``stats.output_stats``'s

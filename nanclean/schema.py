@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,12 +191,20 @@ def violations(name: str, c: ColumnContract) -> pl.Expr:
     return (~ok).fill_null(True)
 
 
-def check_output(frame: pl.DataFrame, plan: Plan, row_ids: np.ndarray) -> None:
+def check_output(
+    frame: pl.DataFrame,
+    plan: Plan,
+    row_ids: np.ndarray,
+    *,
+    counts: Sequence[int] | None = None,
+) -> None:
     """Prove nanclean's own output satisfies the contract, in one polars pass.
 
     The same facts as ``schema_from_plan(plan).validate(frame)``: the columns
     and their order, dtypes, no nulls, finite, within bounds. A failure is a
     bug in nanclean (:class:`ContractError`, naming columns and rows).
+    ``counts``: the number of :func:`violations` of each contract column, when
+    the caller counted them in a pass of its own.
     """
     terms = contract(plan)
     lines = []
@@ -210,7 +219,7 @@ def check_output(frame: pl.DataFrame, plan: Plan, row_ids: np.ndarray) -> None:
             if frame.schema[name] != c.dtype
         ]
     if not lines and frame.height:
-        lines = violation_lines(frame, terms, row_ids)
+        lines = violation_lines(frame, terms, row_ids, counts)
     if lines:
         raise ContractError(
             "The cleaned output broke its contract; this is a bug in nanclean, please "
@@ -219,11 +228,15 @@ def check_output(frame: pl.DataFrame, plan: Plan, row_ids: np.ndarray) -> None:
 
 
 def violation_lines(
-    frame: pl.DataFrame, terms: dict[str, ColumnContract], row_ids: np.ndarray
+    frame: pl.DataFrame,
+    terms: dict[str, ColumnContract],
+    row_ids: np.ndarray,
+    counts: Sequence[int] | None = None,
 ) -> list[str]:
     """One line per column of ``frame`` that breaks its contract (empty: none)."""
     masks = {name: violations(name, c) for name, c in terms.items()}
-    counts = frame.select(m.sum().alias(n) for n, m in masks.items()).row(0)
+    if counts is None:
+        counts = frame.select(m.sum().alias(n) for n, m in masks.items()).row(0)
     failing = [n for n, k in zip(masks, counts, strict=True) if k]
     if not failing:
         return []

@@ -139,3 +139,49 @@ def test_a_clean_output_passes_both() -> None:
     result = nc.clean(df, target="churned", loss="bce")
     schema_from_plan(result.plan).validate(result.data)
     check_output(result.data, result.plan, result.row_ids)
+
+
+def test_clean_refuses_an_output_that_breaks_its_contract(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The in-process check runs on every block of a clean, naming column and row."""
+    import dataclasses
+
+    import nanclean.repair
+    import nanclean.schema
+
+    real = nanclean.schema.contract
+
+    def tight(plan: nc.Plan) -> dict[str, object]:
+        terms = real(plan)
+        a = terms["a"]
+        terms["a"] = dataclasses.replace(a, high=a.low)  # type: ignore[type-var]
+        return terms  # type: ignore[return-value]
+
+    monkeypatch.setattr(nanclean.schema, "contract", tight)
+    monkeypatch.setattr(nanclean.repair, "contract", tight)
+    df = pl.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "y": [0.0, 1.0, 0.0, 1.0]})
+    with pytest.raises(ContractError, match=r"a: \d cell\(s\) .*\(row \d\)"):
+        nc.clean(df, target="y", loss="bce")
+
+
+def test_the_output_exists_once_until_a_frame_is_asked_for() -> None:
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {
+            "a": [1.0, np.nan, 3.0, np.inf],
+            "b": [0.5, 0.25, 2.0, 1.0],
+            "y": [0, 1, 1, 0],
+        },
+        index=["w", "x", "y", "z"],
+    )
+    result = nc.clean(df, target="y", loss="bce", config={"scale": "none"})
+    assert result.output is not None
+    assert "_data" not in result.__dict__ or result.__dict__["_data"] is None
+    x, y = result.to_numpy()
+    assert x is result.output.x and x.flags.c_contiguous and x.flags.writeable
+    assert x.dtype == np.float32 and y is not None and y.dtype == np.float32
+    # built on demand, equal to the matrix; the caller's type and index come back
+    np.testing.assert_array_equal(result.data.select(["a", "b"]).to_numpy(), x)
+    assert list(result.frame.index) == ["w", "x", "y", "z"]
+    a = result.frame["a"].tolist()
+    assert a[:3] == [1.0, 2.0, 3.0] and np.isfinite(a[3]) and a[3] >= 3.0
