@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-memory", action="store_true", help="skip peak memory")
     parser.add_argument(
+        "--memory-methods",
+        nargs="+",
+        help="measure peak memory of these methods only (default: all)",
+    )
+    parser.add_argument(
         "--probe", nargs=4, metavar=("SECTION", "METHOD", "N", "DATASET")
     )
     args = parser.parse_args(argv)
@@ -88,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.time()
+    if args.memory_methods:
+        MEMORY_METHODS.update(args.memory_methods)
     context = _context()
     sections: list[tuple[str, list[str]]] = []
     memory = not args.no_memory
@@ -181,6 +188,8 @@ def _peaks(
     data.cached(n, dataset)  # generate and cache the data once, before the probes
     peaks = {}
     for method in methods:
+        if MEMORY_METHODS and method not in MEMORY_METHODS:
+            continue
         _log(f"{section} {dataset} {n:,} rows: peak memory of {method}")
         peaks[method] = measure.peak_in_fresh_process(section, method, n, dataset)
     return peaks
@@ -454,6 +463,8 @@ def _clean_section(
 
 
 CURVE_SIZES = (100_000, 1_000_000, 5_000_000, 10_000_000)
+#: ``--memory-methods``: the methods whose peak memory is measured (empty: all).
+MEMORY_METHODS: set[str] = set()
 
 
 def clean_scaling(dataset: str, sizes: tuple[int, ...], repeats: int) -> dict[int, Any]:

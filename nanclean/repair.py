@@ -643,6 +643,9 @@ class _Summary:
 
     def __init__(self, plan: Plan, n_rows: int, sample_size: int = 100_000):
         self.terms = contract(plan)
+        self.bad = [
+            violations(c, t).sum().alias(f"{c}:bad") for c, t in self.terms.items()
+        ]
         self.columns = plan.output_columns
         self.step = max(1, n_rows // sample_size)
         self.n = 0
@@ -667,7 +670,7 @@ class _Summary:
                     (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
                 )
             ),
-            *(violations(c, t).sum().alias(f"{c}:bad") for c, t in self.terms.items()),
+            *self.bad,
         ).row(0)
         bad = list(row[5 * len(self.columns) :])
         if any(bad):

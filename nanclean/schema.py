@@ -234,6 +234,8 @@ def violation_lines(
     counts: Sequence[int] | None = None,
 ) -> list[str]:
     """One line per column of ``frame`` that breaks its contract (empty: none)."""
+    if counts is not None and not any(counts):
+        return []
     masks = {name: violations(name, c) for name, c in terms.items()}
     if counts is None:
         counts = frame.select(m.sum().alias(n) for n, m in masks.items()).row(0)
