@@ -402,7 +402,9 @@ def _clean_section(
         "StandardScaler); (c) hand-written numpy, column by column; (d) "
         f"`nanclean.clean(df, config={clean_methods.NANCLEAN_CONFIG})` on the "
         "polars frame, then `.to_numpy()` (it also scans, audits every changed "
-        "cell and validates the output against its pandera contract).",
+        "cell and proves the output's contract, finite and within its bounds); "
+        "(e) `nanclean.clean(df)` with the default config, a different repair; "
+        "and the scan inside (d) alone, to show what part of (d) it is.",
         "Target: at 1M and 5M rows, nanclean at least 15× faster than the "
         "scikit-learn Pipeline and 3× faster than hand-written numpy; peak memory "
         "at most the input plus 1.5× the output (N × columns × 4 bytes).",
@@ -445,16 +447,27 @@ def _clean_section(
             "",
         ]
     lines += [
-        "Where nanclean.clean's time goes (profiled at 1M rows): the scan, about a "
-        "third (the report needs every finding with its rows); the transform "
-        "pass, about a quarter (per column: ±inf, clip, impute, scale and the "
-        "float32 cast, each a polars kernel over the column, and the audit's "
-        "masks); the pandera validation, about an eighth (three checks per "
-        "column, each its own query); the output statistics of the audit, about a "
-        "tenth (half of it sorting the output sample); and the C-ordered float32 "
-        "copy for numpy. Peak memory: the polars output frame and its C-ordered "
-        "numpy copy are alive together at the end (2× the output), plus memory "
-        "the allocator keeps from the scan.",
+        "Where nanclean.clean's time goes (cProfile in CPU seconds, 1M rows of "
+        "`real-shaped`, default config, load average about 9): 10.2 s in all. "
+        "The scan that the fit starts from, 6.7 s (65%; its flag pass 4.6 s): the "
+        "report needs every finding with its rows, and this table has many "
+        "flagged cells. Then the transform, 3.3 s: the block-wise polars pass "
+        "(per column NaN → null, the clip that also maps ±inf to the fitted "
+        "bounds, the fill, the scaling and the float32 cast, and the audit's "
+        "masks) about 1.6 s; the exact output statistics and the contract "
+        "counts, one aggregation per block, 0.7 s; the robust statistics of the "
+        "100,000-row output sample, 0.55 s; the blocked transpose into the "
+        "C-ordered float32 matrix (with the first touch of its pages), 0.35 s. "
+        "The audit (0.34 s before) and the hand-off are now negligible: "
+        "`to_numpy()` returns the verified matrix itself. The pandera validation "
+        "(0.5 s before) is replaced by the vectorised contract check, which "
+        "tests/test_contract.py shows agrees with the Pandera schema on every "
+        "failure. Collect calls: 146 in one clean (was 558), 16 of them in the "
+        "transform. Peak memory: the output matrix is written once and is the "
+        "only copy of the output (the polars frame is built only when asked "
+        "for); the rest is the scan's: its findings' row ids (71 MB at 1M rows "
+        "here), and what the polars allocator keeps from the scan (about 240 MB "
+        "at 1M rows, returned to the system some seconds later).",
         "",
     ]
     if subset:

@@ -647,6 +647,17 @@ class _Summary:
             violations(c, t).sum().alias(f"{c}:bad") for c, t in self.terms.items()
         ]
         self.columns = plan.output_columns
+        self.aggregations = [
+            e
+            for i, c in enumerate(self.columns)
+            for e in (
+                pl.col(c).min().cast(pl.Float64).alias(f"{i}:min"),
+                pl.col(c).max().cast(pl.Float64).alias(f"{i}:max"),
+                pl.col(c).cast(pl.Float64).mean().alias(f"{i}:mean"),
+                pl.col(c).cast(pl.Float64).var(ddof=0).alias(f"{i}:var"),
+                (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
+            )
+        ]
         self.step = max(1, n_rows // sample_size)
         self.n = 0
         self.exact: dict[str, list[float]] = {}
@@ -659,17 +670,7 @@ class _Summary:
         if not out.height or out.columns != list(self.terms):
             return [0] * len(self.terms)  # check_output names the layout
         row = out.select(
-            *(
-                e
-                for i, c in enumerate(self.columns)
-                for e in (
-                    pl.col(c).min().cast(pl.Float64).alias(f"{i}:min"),
-                    pl.col(c).max().cast(pl.Float64).alias(f"{i}:max"),
-                    pl.col(c).cast(pl.Float64).mean().alias(f"{i}:mean"),
-                    pl.col(c).cast(pl.Float64).var(ddof=0).alias(f"{i}:var"),
-                    (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
-                )
-            ),
+            *self.aggregations,
             *self.bad,
         ).row(0)
         bad = list(row[5 * len(self.columns) :])

@@ -213,10 +213,11 @@ def check_output(
             f"columns {frame.columns[:10]} are not the contract's {list(terms)[:10]}"
         )
     else:
+        dtypes = frame.schema
         lines += [
-            f"{name}: dtype {frame.schema[name]} is not {c.dtype}"
+            f"{name}: dtype {dtypes[name]} is not {c.dtype}"
             for name, c in terms.items()
-            if frame.schema[name] != c.dtype
+            if dtypes[name] != c.dtype
         ]
     if not lines and frame.height:
         lines = violation_lines(frame, terms, row_ids, counts)
