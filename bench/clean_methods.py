@@ -118,11 +118,25 @@ def nanclean_clean(df: pl.DataFrame) -> np.ndarray:
     return _float32(out[0] if isinstance(out, tuple) else out)
 
 
+def nanclean_defaults(df: pl.DataFrame) -> np.ndarray:
+    """(e) nanclean with its default config (a different repair: ±inf clipped
+    to the fitted tail bounds, standard scaling, nothing clipped that is not
+    far beyond the column's own tail)."""
+    return _float32(nanclean.clean(df).to_numpy()[0])
+
+
+def nanclean_scan(df: pl.DataFrame) -> object:
+    """The scan inside (d), alone: the part of the clean that finds and reports."""
+    return nanclean.scan(df, config=NANCLEAN_CONFIG)
+
+
 METHODS = {
     "scikit-learn": (sklearn_pipeline, "numpy"),
     "feature-engine": (feature_engine_pipeline, "pandas"),
     "numpy": (numpy_clean, "numpy"),
     "nanclean.clean": (nanclean_clean, "polars"),
+    "nanclean.clean (defaults)": (nanclean_defaults, "polars"),
+    "nanclean.scan (part of d)": (nanclean_scan, "polars"),
 }
 
 

@@ -64,6 +64,7 @@ from nanclean.scanner import (
     profile_options,
     resolve_target,
 )
+from nanclean.schema import check_output
 from nanclean.sketch import (
     GRID,
     RANK_ERROR,
@@ -304,9 +305,7 @@ class TransformPass:
         if self.labels is not None:
             raise_for_errors(self.masks, ids, self.labels)
         out, keep = kept(full, self.plan, dropped_rows(self.masks, ids))
-        from nanclean.schema import schema_from_plan, validate  # pandera: on use
-
-        validate(out, schema_from_plan(self.plan), keep)
+        check_output(out, self.plan, keep)
         return out, keep, ids
 
     def __call__(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,7 @@ import polars as pl
 
 from nanclean.columns import mapped_mask
 from nanclean.config import CleanConfig, as_config
+from nanclean.derive import divide
 from nanclean.errors import (
     ColumnError,
     ConfigError,
@@ -21,16 +24,15 @@ from nanclean.errors import (
     closest,
     format_rows,
 )
-from nanclean.findings import Action, ActionKind, Finding, FindingKind
+from nanclean.findings import Action, Finding, FindingKind
 from nanclean.fit import fit_plan
 from nanclean.frame import ROW_ID, Frame, InputKind, collect, read, restore
 from nanclean.plan import Plan
-from nanclean.repair import apply_plan, input_casts, prepare
+from nanclean.repair import apply_plan, input_casts, plan_actions, prepare
 from nanclean.report.model import AuditReport, ColumnStats
-from nanclean.result import CleanResult
+from nanclean.result import CleanResult, Output
 from nanclean.safeguards import check_row_loss, refuse_label_coding
 from nanclean.scanner import ScanState, check_target, run_scan
-from nanclean.stats import output_stats
 
 if TYPE_CHECKING:  # pandera (with pandas, about 1.4 s) loads with the first schema
     import pandera.polars as pa
@@ -140,12 +142,14 @@ class Cleaner:
         started = time.perf_counter()
         frame = read(data)
         exclude = excluded_positions(frame, exclude_rows)
-        state = self._fit(frame, target, loss, schema)
+        # only the report of the scan lives on: its profiles (sorted samples)
+        # are freed before the transform allocates the output
+        before = self._fit(frame, target, loss, schema).report
         derived = _with_ratios(frame, self.config, self.plan.target)
         return self._finish(
             frame,
             derived,
-            state.report,
+            before,
             drift=False,
             started=started,
             exclude=exclude,
@@ -259,31 +263,44 @@ class Cleaner:
             max_row_loss=self.config.max_row_loss,
             target_stats=before.columns.get(plan.target) if plan.target else None,
         )
-        from nanclean.schema import schema_from_plan, validate
-
-        validate(applied.frame, schema_from_plan(plan), applied.row_ids)
-        after = output_stats(
-            applied.frame, roles={plan.target: "target"} if plan.target else {}
-        )
+        n_out = len(applied.row_ids)
         report = _audit(
             before,
             plan,
             frame,
-            applied.actions,
-            applied.drift,
-            n_out=applied.frame.height,
-            after=after,
-            drift_checked=drift,
-            mapped=(
-                _mapped_rows(plan, frame, applied.row_ids)
-                if plan.label_map and plan.target
-                else None
+            applied.actions
+            + plan_actions(
+                plan,
+                frame.columns,
+                n_out,
+                mapped=(
+                    _mapped_rows(plan, frame, applied.row_ids)
+                    if plan.label_map and plan.target
+                    else None
+                ),
             ),
+            applied.drift,
+            n_out=n_out,
+            after=applied.after,
+            drift_checked=drift,
         )
         report.elapsed = time.perf_counter() - started
-        result_frame = restore(applied.frame, frame, applied.row_ids)
+        # the caller's type is rebuilt from the output on demand: only what it
+        # needs of the input travels along (not its data)
+        shell = replace(frame, lazy=pl.LazyFrame(), batches=None, steps=[])
+        output = Output(
+            applied.x,
+            applied.y,
+            plan.features,
+            plan.target,
+            partial(restore, frame=shell, row_ids=applied.row_ids),
+        )
         return CleanResult(
-            result_frame, report, plan, applied.row_ids, applied.frame, frame.labels
+            report=report,
+            plan=plan,
+            row_ids=applied.row_ids,
+            labels=frame.labels,
+            output=output,
         )
 
     def _finish_batches(
@@ -328,22 +345,21 @@ class Cleaner:
             before,
             plan,
             frame,
-            done.actions,
+            done.actions + plan_actions(plan, frame.columns, done.n_rows, mapped=None),
             done.drift,
             n_out=done.n_rows,
             after=done.after,
             drift_checked=drift,
-            mapped=None,  # not counted batch by batch
         )
         report.elapsed = time.perf_counter() - started
         empty = pl.DataFrame(schema={c: pl.Float64 for c in plan.output_columns})
         return CleanResult(
-            out,
-            report,
-            plan,
-            np.empty(0, np.int64),
-            empty,
-            frame.labels,
+            frame=out,
+            report=report,
+            plan=plan,
+            row_ids=np.empty(0, np.int64),
+            data=empty,
+            labels=frame.labels,
             in_memory=False,
         )
 
@@ -451,7 +467,7 @@ def _with_ratios(frame: Frame, cfg: CleanConfig, target: str | None) -> Frame:
             "target: it would overwrite the labels. Fix: give the ratio another name."
         )
     exprs = [
-        (pl.col(num).cast(pl.Float64) / pl.col(den).cast(pl.Float64)).alias(name)
+        divide(num, den, on_zero=None)[0].alias(name)
         for name, (num, den) in cfg.ratios.items()
     ]
     missing = [
@@ -509,8 +525,6 @@ def _categories(state: ScanState) -> dict[str, list[Any]]:
 
 
 def _without_target(plan: Plan) -> Plan:
-    from dataclasses import replace
-
     return replace(
         plan,
         target=None,
@@ -532,82 +546,18 @@ def _audit(
     before: AuditReport,
     plan: Plan,
     frame: Frame,
-    applied_actions: list[Action],
+    actions: list[Action],
     drift: list[Finding],
     *,
     n_out: int,
     after: dict[str, ColumnStats],
     drift_checked: bool,
-    mapped: np.ndarray | None,
 ) -> AuditReport:
     """The report of a clean: findings before, actions, drift, stats after."""
-    actions: list[Action] = list(applied_actions)
-    for cp in plan.columns:
-        if cp.ratio and cp.name not in frame.columns:
-            actions.append(
-                Action(
-                    ActionKind.DERIVED,
-                    cp.name,
-                    n_out,
-                    details={"numerator": cp.ratio[0], "denominator": cp.ratio[1]},
-                )
-            )
-        if cp.unscaled:
-            actions.append(
-                Action(
-                    ActionKind.LEFT_UNSCALED,
-                    cp.name,
-                    0,
-                    details={"reason": cp.unscaled, "center": cp.center},
-                )
-            )
-        elif cp.scale != "none":
-            actions.append(
-                Action(
-                    ActionKind.SCALED,
-                    cp.name,
-                    n_out,
-                    details={
-                        "method": cp.scale,
-                        "center": cp.center,
-                        "scale": cp.scale_by,
-                    },
-                )
-            )
-        for suffix, on in (
-            ("__missing", cp.missing_indicator),
-            ("__clipped", cp.clip_indicator),
-        ):
-            if on:
-                actions.append(Action(ActionKind.INDICATOR_ADDED, cp.name + suffix, 0))
-    for col, reason in plan.dropped.items():
-        actions.append(
-            Action(ActionKind.COLUMN_DROPPED, col, 0, details={"reason": reason})
-        )
-    for enc in plan.encodings:
-        actions.append(
-            Action(
-                ActionKind.ENCODED,
-                enc.name,
-                n_out,
-                details={"method": enc.method, "categories": enc.categories[:50]},
-            )
-        )
-    if plan.label_map and plan.target:
-        actions.append(
-            Action(
-                ActionKind.LABEL_MAPPED,
-                plan.target,
-                0 if mapped is None else len(mapped),
-                np.empty(0, np.int64) if mapped is None else mapped,
-                details={"mapping": plan.label_map},
-            )
-        )
     for a in actions:
         a.labels = frame.labels
-    findings: list[Finding] = before.findings + drift
     return AuditReport(
-        findings=findings,
+        findings=before.findings + drift,
         columns=before.columns,
         input=before.input,
         target=before.target,

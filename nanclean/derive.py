@@ -16,7 +16,7 @@ from nanclean.config import CHOICES
 from nanclean.dtypes import float_info
 from nanclean.errors import ConfigError, PolicyError, format_rows
 
-__all__ = ["near_zero_tolerance", "ratio"]
+__all__ = ["divide", "near_zero_tolerance", "ratio"]
 
 
 def near_zero_tolerance(denominator: pl.Expr, dtype: str = "float32") -> pl.Expr:
@@ -69,21 +69,46 @@ def ratio(
         raise ConfigError(
             f"dtype must be one of {', '.join(map(repr, CHOICES['dtype']))}; got {dtype!r}."
         )
+    den = pl.col(denominator) if isinstance(denominator, str) else denominator
+    tol = (
+        pl.lit(tolerance)
+        if tolerance is not None
+        else near_zero_tolerance(den.cast(pl.Float64), dtype)
+    )
+    if on_zero == "error":
+        name = denominator if isinstance(denominator, str) else "denominator"
+        plain, zero = divide(numerator, denominator, on_zero=None, tolerance=tol)
+        both = pl.struct(ratio=plain, zero=zero)
+        return both.map_batches(_refuse_zeros(name), return_dtype=pl.Float64)
+    return divide(numerator, denominator, on_zero=on_zero, tolerance=tol)[0]
+
+
+def divide(
+    numerator: str | pl.Expr,
+    denominator: str | pl.Expr,
+    *,
+    on_zero: str | None,
+    tolerance: float | pl.Expr = 0.0,
+) -> tuple[pl.Expr, pl.Expr]:
+    """The one ratio builder: ``(quotient, zero)`` as Float64 expressions.
+
+    ``zero`` is True where ``|denominator| <= tolerance``. ``on_zero``: None
+    divides plainly (what a scan profiles: ±inf and NaN where it is 0);
+    ``"eps"`` raises the denominator's magnitude to the tolerance, keeping its
+    sign; any other policy makes the quotient null there (``drop_row`` and
+    ``error`` act on ``zero`` themselves).
+    """
     num = pl.col(numerator) if isinstance(numerator, str) else numerator
     den = pl.col(denominator) if isinstance(denominator, str) else denominator
     num, den = num.cast(pl.Float64), den.cast(pl.Float64)
-    tol = (
-        pl.lit(tolerance) if tolerance is not None else near_zero_tolerance(den, dtype)
-    )
+    tol = tolerance if isinstance(tolerance, pl.Expr) else pl.lit(float(tolerance))
     zero = (den.abs() <= tol).fill_null(False)
+    if on_zero is None:
+        return num / den, zero
     if on_zero == "eps":
         nudged = pl.when(den < 0).then(-tol).otherwise(tol)
-        return num / pl.when(zero).then(nudged).otherwise(den)
-    if on_zero == "error":
-        name = denominator if isinstance(denominator, str) else "denominator"
-        both = pl.struct(ratio=num / den, zero=zero)
-        return both.map_batches(_refuse_zeros(name), return_dtype=pl.Float64)
-    return pl.when(zero).then(None).otherwise(num / den)
+        return num / pl.when(zero).then(nudged).otherwise(den), zero
+    return pl.when(zero).then(None).otherwise(num / den), zero
 
 
 def _refuse_zeros(name: str) -> Callable[[pl.Series], pl.Series]:

@@ -291,10 +291,7 @@ def fit_plan(state: ScanState, categories: dict[str, list[Any]]) -> Plan:
     output: list[str] = []
     for c in state.frame.columns:
         if c in kept:
-            p = kept[c]
-            output += [c]
-            output += [f"{c}__missing"] if p.missing_indicator else []
-            output += [f"{c}__clipped"] if p.clip_indicator else []
+            output += kept[c].outputs
         elif c in encoded:
             output += encoded[c].outputs
     needed = {n for pair in cfg.ratios.values() for n in pair}

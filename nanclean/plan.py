@@ -65,14 +65,41 @@ class ColumnPlan:
     train_missing: int = 0
     train_constant: bool = False
 
+    def indicators(self) -> dict[str, str]:
+        """The 0/1 indicator columns this column adds, by what they mark:
+        ``{"missing": "x__missing", "clipped": "x__clipped"}`` (those switched on).
+
+        The one place an indicator's name is made.
+        """
+        on = {"missing": self.missing_indicator, "clipped": self.clip_indicator}
+        return {what: f"{self.name}__{what}" for what, yes in on.items() if yes}
+
+    @property
+    def outputs(self) -> list[str]:
+        """The output columns of this column, in order: itself, then its indicators."""
+        return [self.name, *self.indicators().values()]
+
     def scale_number(self, value: float) -> float:
-        """``value`` as the transform scales it (the same formula as
-        ``repair.scaled`` applies to the column)."""
-        z = (value * 0.5 - self.center * 0.5) * (2.0 / self.scale_by)
+        """``value`` as the transform scales it (:meth:`scaled` of one number)."""
+        return self.scaled(float(value))
+
+    def scaled(self, x: Any) -> Any:
+        """``x`` (a float, or a polars expression) scaled by this column's plan.
+
+        (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308,
+        and a multiplication (polars may turn a division by a literal into one,
+        in some kernels and not others: the result must not depend on the
+        batch). Under ``squash``, then z / sqrt(1 + (z / B)²): smooth,
+        order-preserving, bounded by B (skrub's SquashingScaler).
+        """
+        z = (x * 0.5 - self.center * 0.5) * (2.0 / self.scale_by)
         if self.scale != "squash":
             return z
-        z = min(max(z, -SQUASH_CLAMP), SQUASH_CLAMP)
-        return z / math.sqrt(1.0 + (z / SQUASH_BOUND) ** 2)
+        if isinstance(z, float):
+            z = min(max(z, -SQUASH_CLAMP), SQUASH_CLAMP)
+            return z / math.sqrt(1.0 + (z * (1.0 / SQUASH_BOUND)) ** 2)
+        z = z.clip(-SQUASH_CLAMP, SQUASH_CLAMP)
+        return z / (1.0 + (z * (1.0 / SQUASH_BOUND)) ** 2).sqrt()
 
     def unscale_number(self, value: float) -> float:
         """The input value that ``scale_number`` maps to ``value``."""
@@ -491,11 +518,7 @@ def _check_names(data: dict[str, Any]) -> None:
         )
     produced: set[str] = set()
     for c in data["columns"]:
-        produced.add(c["name"])
-        if c.get("missing_indicator"):
-            produced.add(f"{c['name']}__missing")
-        if c.get("clip_indicator"):
-            produced.add(f"{c['name']}__clipped")
+        produced.update(ColumnPlan(**c).outputs)
     for e in data.get("encodings", []):
         produced.update(EncodingPlan(**e).outputs)
     if data.get("target") is not None:

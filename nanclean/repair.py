@@ -10,7 +10,7 @@ action (the first step that changed it), so the audit adds up cell by cell.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ import polars as pl
 
 from nanclean.checks.labels import DOMAINS, domain_mask, missing_mask
 from nanclean.columns import parse_number, target_expr
+from nanclean.derive import divide
 from nanclean.dtypes import float_info
 from nanclean.errors import ColumnError, PolicyError, format_rows
 from nanclean.expr import is_finite
@@ -31,8 +32,11 @@ from nanclean.findings import (
 )
 from nanclean.formatting import format_number as fmt
 from nanclean.frame import ROW_ID, Frame, collect
-from nanclean.plan import SQUASH_BOUND, SQUASH_CLAMP, ColumnPlan, Plan
+from nanclean.plan import ColumnPlan, Plan
+from nanclean.report.model import ColumnStats
 from nanclean.report.text import plural
+from nanclean.schema import check_output, contract, violations
+from nanclean.stats import histogram, output_stats
 
 __all__ = [
     "LABEL_DROPS",
@@ -43,6 +47,7 @@ __all__ = [
     "evaluate",
     "input_casts",
     "kept",
+    "plan_actions",
     "prepare",
     "raise_for_errors",
     "transform_query",
@@ -57,12 +62,14 @@ QUARANTINE_COLUMN = "*"
 
 @dataclass
 class Applied:
-    """The output of one transform pass and its audit."""
+    """The output of one in-memory transform pass and its audit."""
 
-    frame: pl.DataFrame  # kept rows, plan.output_columns, output dtypes
+    x: np.ndarray  # (kept rows, plan.features): C-ordered, the store dtype
+    y: np.ndarray | None  # the target of the kept rows (int64 for ce, else float64)
     row_ids: np.ndarray  # input positions of the kept rows, in input order
     actions: list[Action] = field(default_factory=list)
     drift: list[Finding] = field(default_factory=list)
+    after: dict[str, ColumnStats] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,15 +139,8 @@ def _column(
     name = cp.name
     zero = pl.lit(False)
     if cp.ratio:
-        numerator, denominator = pl.col(cp.ratio[0]), pl.col(cp.ratio[1])
         tol = cp.ratio_tolerance or 0.0
-        zero = (denominator.abs() <= tol).fill_null(False)
-        if cp.ratio_on_zero == "eps":
-            # clamp |d| up to the tolerance: a nudge that the dtype can see
-            safe = pl.when(denominator < 0).then(-tol).otherwise(tol)
-            x = numerator / pl.when(zero).then(safe).otherwise(denominator)
-        else:
-            x = pl.when(zero).then(None).otherwise(numerator / denominator)
+        x, zero = divide(*cp.ratio, on_zero=cp.ratio_on_zero, tolerance=tol)
         kind = {"null": ActionKind.RATIO_NULLED, "eps": ActionKind.RATIO_EPS}
         masks.append(
             _Mask(
@@ -155,16 +155,22 @@ def _column(
     else:
         x = pl.col(name)
     finite = is_finite(x)
-    out = pl.when(x.is_nan()).then(None).otherwise(x)
+    # as few kernels per column as give the same cells: the outlier clip
+    # already maps ±inf to its bounds, and both infinities turn null at once
+    out = x.fill_nan(None)
+    clips = cp.outlier_action == "clip" and cp.outlier_low is not None
+    both_null = cp.pos_inf == cp.neg_inf == "null"
+    if both_null:
+        out = pl.when(x.is_infinite()).then(None).otherwise(out)
     changed = zero
-    for sign, policy, bound in (
-        (_INF, cp.pos_inf, cp.inf_high),
-        (-_INF, cp.neg_inf, cp.inf_low),
+    for sign, policy, bound, clip_end in (
+        (_INF, cp.pos_inf, cp.inf_high, cp.outlier_high),
+        (-_INF, cp.neg_inf, cp.inf_low, cp.outlier_low),
     ):
         hit = (x == sign).fill_null(False)
-        if policy == "clip":
+        if policy == "clip" and not (clips and bound == clip_end):
             out = pl.when(hit).then(pl.lit(bound)).otherwise(out)
-        elif policy == "null":
+        elif policy == "null" and not both_null:
             out = pl.when(hit).then(None).otherwise(out)
         masks.append(
             _action_mask(name, hit, policy, "inf", {"value": sign, "bound": bound})
@@ -207,7 +213,7 @@ def _column(
         masks.append(_Mask(name, missing_now, drop="missing"))
     else:
         masks.append(_Mask(name, missing_now, error="impute='error'"))
-    out = _scaled(cp, out)
+    out = cp.scaled(out)
     dmax = float_info(plan.dtype).max
     # the dtype guard, unless the plan proves it a no-op: its mask would
     # evaluate the whole chain a second time
@@ -228,31 +234,12 @@ def _column(
                 _Mask(name, overflow, error=f"dtype_overflow='error' ({plan.dtype})")
             )
     store = pl.Float64 if plan.dtype == "float64" else pl.Float32
+    marks = {"missing": missing_now, "clipped": clipped}
     exprs = [out.cast(store).alias(name)]
-    if cp.missing_indicator:
-        exprs.append(missing_now.cast(store).alias(f"{name}__missing"))
-    if cp.clip_indicator:
-        exprs.append(clipped.cast(store).alias(f"{name}__clipped"))
+    exprs += [marks[what].cast(store).alias(n) for what, n in cp.indicators().items()]
     if drift:
         masks += _drift_masks(cp, x)
     return exprs, masks
-
-
-def _scaled(cp: ColumnPlan, x: pl.Expr) -> pl.Expr:
-    """``x`` scaled by the column's plan (``ColumnPlan.scale_number`` for one
-    number).
-
-    (x/2 - c/2) · (2/s): halves so that x - c cannot overflow near ±1.8e308, and
-    a multiplication (polars may turn a division by a literal into one, in some
-    kernels and not others: the result must not depend on the batch). Under
-    ``squash``, then z / sqrt(1 + (z / B)²): smooth, order-preserving, bounded
-    by B (skrub's SquashingScaler).
-    """
-    z = (x * 0.5 - cp.center * 0.5) * (2.0 / cp.scale_by)
-    if cp.scale != "squash":
-        return z
-    z = z.clip(-SQUASH_CLAMP, SQUASH_CLAMP)
-    return z / (1.0 + (z * (1.0 / SQUASH_BOUND)) ** 2).sqrt()
 
 
 def _fits_dtype(cp: ColumnPlan, dmax: float) -> bool:
@@ -552,17 +539,227 @@ def apply_plan(
     drift: bool = False,
     exclude: np.ndarray | None = None,
 ) -> Applied:
-    """Run the transform pass; raise PolicyError when an ``error`` policy triggers.
+    """Run the transform pass into the output arrays; raise PolicyError when an
+    ``error`` policy triggers, ContractError when the output breaks its contract.
+
+    The input is collected once (its needed columns; in-memory data is not
+    copied), then transformed block by block of ``BLOCK_ROWS`` rows: each
+    block's masks give their row ids, its kept rows are checked against the
+    contract (:func:`nanclean.schema.check_output`), summarized, and written
+    straight into the C-ordered feature matrix. The output exists once, in
+    that matrix; no full polars copy of it is made.
 
     ``exclude``: input positions to drop (``exclude_rows=``, e.g. the training
     guard's quarantine), reported as ``rows_dropped`` with reason ``quarantined``.
     """
     exprs, masks = transform_query(plan, drift=drift, exclude=exclude)
-    full, ids = evaluate(lazy, exprs, masks, source, plan)
-    raise_for_errors(masks, ids, labels)
-    actions, findings = audit(masks, ids, labels, n_rows, plan, drift=drift)
-    out, keep = kept(full, plan, dropped_rows(masks, ids))
-    return Applied(out, keep, actions, findings)
+    needed = [ROW_ID, *plan.input_columns, *([plan.target] if plan.target else [])]
+    schema = lazy.collect_schema()
+    base = collect(lazy.select(c for c in needed if c in schema), source)
+    tag = _free_prefix([ROW_ID, *plan.output_columns])
+    query = [
+        pl.col(ROW_ID),
+        *exprs,
+        *(m.expr.alias(f"{tag}{i}") for i, m in enumerate(masks)),
+    ]
+    drops = [i for i, m in enumerate(masks) if m.drop]
+    errors = [i for i, m in enumerate(masks) if m.error]
+    features = plan.features
+    store = np.float64 if plan.dtype == "float64" else np.float32
+    x = np.empty((n_rows, len(features)), dtype=store)
+    y: np.ndarray | None = None
+    row_ids = np.empty(n_rows, dtype=np.int64)
+    parts: list[list[np.ndarray]] = [[] for _ in masks]
+    summary = _Summary(plan, n_rows)
+    written = 0
+    refused = False
+    for start in range(0, n_rows, BLOCK_ROWS):
+        block = collect(
+            base.slice(start, BLOCK_ROWS).lazy().select(query), source, streaming=True
+        )
+        found = block.select(
+            pl.col(ROW_ID).filter(pl.col(f"{tag}{i}")).alias(str(i)).implode()
+            for i in range(len(masks))
+        )
+        counts = [0] * len(masks)
+        for i, rows in enumerate(found.get_columns()):
+            ids = rows[0]
+            counts[i] = len(ids)
+            if counts[i]:
+                parts[i].append(ids.to_numpy().astype(np.int64))
+        refused = refused or any(counts[i] for i in errors)
+        if refused:  # keep collecting rows, to name them all; write nothing more
+            continue
+        dropping = [pl.col(f"{tag}{i}") for i in drops if counts[i]]
+        out = block.filter(~pl.any_horizontal(dropping)) if dropping else block
+        ids = out.get_column(ROW_ID).to_numpy().astype(np.int64)
+        out = out.select(plan.output_columns)
+        check_output(out, plan, ids, counts=summary.add(out, written))
+        end = written + out.height
+        _write_rows(x, written, [out.get_column(f).to_numpy() for f in features])
+        if plan.target:
+            target = out.get_column(plan.target).to_numpy()
+            if y is None:
+                y = np.empty(n_rows, dtype=target.dtype)
+            y[written:end] = target
+        row_ids[written:end] = ids
+        written = end
+    ids_of = [
+        np.concatenate(p) if len(p) > 1 else (p[0] if p else np.empty(0, np.int64))
+        for p in parts
+    ]
+    raise_for_errors(masks, ids_of, labels)
+    actions, findings = audit(masks, ids_of, labels, n_rows, plan, drift=drift)
+    if written < n_rows:  # rows were dropped: give back the tail, in place
+        x.resize((written, len(features)), refcheck=False)
+        row_ids.resize(written, refcheck=False)
+        if y is not None:
+            y.resize(written, refcheck=False)
+    if plan.target and y is None:
+        y = np.empty(0, dtype=np.int64 if plan.loss == "ce" else np.float64)
+    return Applied(x, y, row_ids, actions, findings, summary.stats(plan))
+
+
+def _write_rows(x: np.ndarray, start: int, columns: list[np.ndarray]) -> None:
+    """Write ``columns`` into rows ``start:`` of the C-ordered ``x``, a few
+    thousand rows at a time: each piece of ``x`` stays in the cache while
+    every column is written into it (a blocked transpose)."""
+    step = 8192
+    n = len(columns[0]) if columns else 0
+    for r in range(0, n, step):
+        piece = x[start + r : start + min(r + step, n)]
+        for j, column in enumerate(columns):
+            piece[:, j] = column[r : r + step]
+
+
+#: Rows per block of the in-memory transform: a block's polars columns and
+#: masks are a few tens of MB, however long the table.
+BLOCK_ROWS = 1 << 18
+
+
+class _Summary:
+    """Exact counts, min, max, mean and std of the output columns, merged
+    block by block (Chan et al.'s pairwise update), and an evenly spread
+    sample of ``sample_size`` rows for the robust statistics."""
+
+    def __init__(self, plan: Plan, n_rows: int, sample_size: int = 100_000):
+        self.terms = contract(plan)
+        self.bad = [
+            violations(c, t).sum().alias(f"{c}:bad") for c, t in self.terms.items()
+        ]
+        self.columns = plan.output_columns
+        self.aggregations = [
+            e
+            for i, c in enumerate(self.columns)
+            for e in (
+                pl.col(c).min().cast(pl.Float64).alias(f"{i}:min"),
+                pl.col(c).max().cast(pl.Float64).alias(f"{i}:max"),
+                pl.col(c).cast(pl.Float64).mean().alias(f"{i}:mean"),
+                pl.col(c).cast(pl.Float64).var(ddof=0).alias(f"{i}:var"),
+                (pl.col(c) == 0).sum().cast(pl.Float64).alias(f"{i}:zeros"),
+            )
+        ]
+        self.step = max(1, n_rows // sample_size)
+        self.n = 0
+        self.exact: dict[str, list[float]] = {}
+        self.samples: list[pl.DataFrame] = []
+
+    def add(self, out: pl.DataFrame, offset: int) -> list[int]:
+        """Merge the statistics of the block ``out`` (its first row is output
+        row ``offset``); return the cells of each column that break the
+        contract (:func:`nanclean.schema.violations`), counted in the same pass."""
+        if not out.height or out.columns != list(self.terms):
+            return [0] * len(self.terms)  # check_output names the layout
+        row = out.select(
+            *self.aggregations,
+            *self.bad,
+        ).row(0)
+        bad = list(row[5 * len(self.columns) :])
+        if any(bad):
+            return bad
+        n_b = out.height
+        for i, c in enumerate(self.columns):
+            low, high, mean_b, var_b, zeros = row[5 * i : 5 * i + 5]
+            m2_b = var_b * n_b
+            if c not in self.exact:
+                self.exact[c] = [low, high, mean_b, m2_b, zeros]
+                continue
+            e = self.exact[c]
+            n_a, n = self.n, self.n + n_b
+            delta = mean_b - e[2]
+            e[0], e[1] = min(e[0], low), max(e[1], high)
+            e[2] += delta * n_b / n
+            e[3] += m2_b + delta * delta * n_a * n_b / n
+            e[4] += zeros
+        self.n += n_b
+        self.samples.append(out.gather_every(self.step, offset=(-offset) % self.step))
+        return bad
+
+    def stats(self, plan: Plan) -> dict[str, ColumnStats]:
+        """The ``after`` statistics of the report (``stats.output_stats``'s
+        fields, with every count, min, max, mean and std exact)."""
+        if not self.n:
+            return {}
+        sample = pl.concat(self.samples)
+        roles = {plan.target: "target"} if plan.target else {}
+        robust = output_stats(sample, roles=roles, sample_size=sample.height)
+        out = {}
+        for c, s in robust.items():
+            low, high, mean, m2, zeros = self.exact[c]
+            values = np.sort(sample.get_column(c).cast(pl.Float64).to_numpy())
+            out[c] = replace(
+                s,
+                count=self.n,
+                zeros=int(zeros),
+                min=low,
+                max=high,
+                mean=mean,
+                std=math.sqrt(m2 / (self.n - 1)) if self.n > 1 else None,
+                estimated=self.step > 1,
+                histogram=histogram(values, low, high),
+            )
+        return out
+
+
+def plan_actions(
+    plan: Plan, columns: list[str], n_out: int, *, mapped: np.ndarray | None
+) -> list[Action]:
+    """The actions of the plan itself (beside the cells :func:`audit` counts):
+    derived ratios, scaling, indicators, dropped and encoded columns, mapped
+    labels. ``columns``: the input's columns; ``mapped``: the input positions
+    of the output rows whose label ``label_map`` changed (None: not counted)."""
+    actions: list[Action] = []
+    details: dict[str, Any]
+    for cp in plan.columns:
+        if cp.ratio and cp.name not in columns:
+            details = {"numerator": cp.ratio[0], "denominator": cp.ratio[1]}
+            actions.append(Action(ActionKind.DERIVED, cp.name, n_out, details=details))
+        if cp.unscaled:
+            details = {"reason": cp.unscaled, "center": cp.center}
+            actions.append(
+                Action(ActionKind.LEFT_UNSCALED, cp.name, 0, details=details)
+            )
+        elif cp.scale != "none":
+            details = {"method": cp.scale, "center": cp.center, "scale": cp.scale_by}
+            actions.append(Action(ActionKind.SCALED, cp.name, n_out, details=details))
+        actions += [
+            Action(ActionKind.INDICATOR_ADDED, name, 0)
+            for name in cp.indicators().values()
+        ]
+    for col, reason in plan.dropped.items():
+        actions.append(
+            Action(ActionKind.COLUMN_DROPPED, col, 0, details={"reason": reason})
+        )
+    for enc in plan.encodings:
+        details = {"method": enc.method, "categories": enc.categories[:50]}
+        actions.append(Action(ActionKind.ENCODED, enc.name, n_out, details=details))
+    if plan.label_map and plan.target:
+        rows = np.empty(0, np.int64) if mapped is None else mapped
+        details = {"mapping": plan.label_map}
+        actions.append(
+            Action(ActionKind.LABEL_MAPPED, plan.target, len(rows), rows, details)
+        )
+    return actions
 
 
 def _free_prefix(names: list[str]) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 import polars as pl
@@ -20,10 +21,71 @@ if TYPE_CHECKING:  # the frameworks are imported only when a hand-off asks for t
     from nanclean.handoff.keras import TabularPyDataset
     from nanclean.handoff.torch import TabularDataset
 
-__all__ = ["CleanResult"]
+__all__ = ["CleanResult", "Output"]
+
+T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True)
+class Output:
+    """The output of an in-memory clean, written once and verified.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        ``(n_rows, n_features)``, C-ordered, in the plan's store dtype (float32,
+        float64 for a float64 plan): the matrix the hand-offs share.
+    y : numpy.ndarray or None
+        The target (int64 class ids for loss="ce", else float64).
+    features : list of str
+    target : str or None
+    restore : callable
+        Turns the polars frame of the output into the caller's type.
+    """
+
+    x: np.ndarray
+    y: np.ndarray | None
+    features: list[str]
+    target: str | None
+    restore: Callable[[pl.DataFrame], Any]
+
+    def to_polars(self) -> pl.DataFrame:
+        columns: dict[str, Any] = {f: self.x[:, j] for j, f in enumerate(self.features)}
+        if self.target is not None:
+            columns[self.target] = self.y
+        return pl.DataFrame(columns)
+
+
+class _FromOutput(Generic[T]):
+    """A field built from the result's :class:`Output` on first access (and
+    kept), unless it was given: the cleaned data exists once, in the output
+    matrix, until someone asks for it as a frame."""
+
+    def __init__(self, build: Callable[[Output, CleanResult], T]) -> None:
+        self.build = build
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> None: ...
+
+    @overload
+    def __get__(self, obj: CleanResult, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: CleanResult | None, owner: type | None = None) -> T | None:
+        if obj is None:
+            return None  # the field's default
+        value: T | None = obj.__dict__.get(self.slot)
+        if value is None and obj.output is not None:
+            value = obj.__dict__[self.slot] = self.build(obj.output, obj)
+        return value
+
+    def __set__(self, obj: CleanResult, value: T | None) -> None:
+        obj.__dict__[self.slot] = value
+
+
+@dataclass(kw_only=True)
 class CleanResult:
     """What ``clean`` / ``Cleaner.transform`` return.
 
@@ -31,25 +93,37 @@ class CleanResult:
     ----------
     frame : same type as the input
         The cleaned data: features (and indicator columns) in input order, then
-        the target. A pandas result keeps the input's index labels.
+        the target. A pandas result keeps the input's index labels. Built on
+        first access from :attr:`output`.
     report : AuditReport
         Findings before cleaning and every action taken, with rows.
     plan : Plan
     row_ids : numpy.ndarray
         0-based input positions of the output rows, in order.
     data : polars.DataFrame
-        The cleaned data as polars (what the hand-offs read).
+        The cleaned data as polars. Built on first access from :attr:`output`.
+    output : Output or None
+        The verified output matrix of an in-memory clean (None for a result
+        built from ``data``): what ``to_numpy`` / ``to_torch`` hand over
+        without a copy.
     """
 
-    frame: Any
+    frame: _FromOutput[Any] = _FromOutput(lambda out, r: out.restore(r.data))
     report: AuditReport
     plan: Plan
     row_ids: np.ndarray
-    data: pl.DataFrame
+    data: _FromOutput[pl.DataFrame] = _FromOutput(lambda out, r: out.to_polars())
     labels: RowLabels
     #: False when the data was cleaned batch by batch into a file or a Dask
     #: DataFrame: ``data`` is then empty and the hand-offs refuse.
     in_memory: bool = True
+    output: Output | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.__dict__.get("_data") is not None:
+            # data given (a hand-built or replaced result): it is what is handed
+            # over, and verified as such
+            self.output = None
 
     @property
     def rows(self) -> list[Any]:
@@ -62,6 +136,8 @@ class CleanResult:
 
     @property
     def target(self) -> str | None:
+        if self.output is not None:
+            return self.output.target
         return self.plan.target if self.plan.target in self.data.columns else None
 
     def to_numpy(
@@ -79,7 +155,9 @@ class CleanResult:
         Returns
         -------
         X : numpy.ndarray
-            ``(n_rows, n_features)``, C-contiguous and writeable.
+            ``(n_rows, n_features)``, C-contiguous and writeable. In the
+            plan's dtype it is the result's own output matrix (no copy:
+            changing it changes ``result.data`` built afterwards).
         y : numpy.ndarray or None
             ``(n_rows,)``: int64 class ids for loss="ce", floats otherwise;
             None when the result has no target.
@@ -251,6 +329,6 @@ class CleanResult:
 
     def __repr__(self) -> str:
         return (
-            f"CleanResult({self.data.height} rows × {len(self.feature_names)} features"
+            f"CleanResult({len(self.row_ids)} rows × {len(self.feature_names)} features"
             f"{', target ' + repr(self.target) if self.target else ''}; {self.report!r})"
         )

@@ -596,10 +596,6 @@ def _sources(plan: Plan) -> list[tuple[str, str]]:
                 known[out] = (enc.name, f"={category}")
     for cp in plan.columns:
         known[cp.name] = (cp.name, "")
-        for suffix, on in (
-            ("__missing", cp.missing_indicator),
-            ("__clipped", cp.clip_indicator),
-        ):
-            if on:
-                known[cp.name + suffix] = (cp.name, suffix)
+        for indicator in cp.outputs[1:]:
+            known[indicator] = (cp.name, indicator.removeprefix(cp.name))
     return [known.get(name, (name, "")) for name in plan.features]

@@ -16,9 +16,12 @@ result cleaned for float32 but handed over as float16, or a result built by
 hand. The check runs as one polars pass over the cleaned frame; the rows of a
 failing column are looked up only on failure.
 
-Arrays are made once: the feature matrix is one C-contiguous, writeable copy
-of the (columnar) polars frame in float32 (float64 for ``dtype="float64"``),
-which ``torch.from_numpy`` then shares without a further copy.
+Arrays are made once. A result of ``clean`` / ``transform`` holds its output
+as one C-ordered matrix (``CleanResult.output``), verified against the
+contract when it was written: handed over in the plan's dtype (or a wider
+one) it is shared, not copied or checked again. Otherwise the feature matrix
+is one C-contiguous, writeable copy of the (columnar) polars frame in float32
+(float64 for ``dtype="float64"``). ``torch.from_numpy`` then shares it.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from nanclean.errors import HandoffError, format_rows
 from nanclean.findings import RowLabels
 
 if TYPE_CHECKING:
-    from nanclean.result import CleanResult
+    from nanclean.result import CleanResult, Output
 
 __all__ = ["SUPPORTED_DTYPES", "HandoffArrays", "check_dtype", "to_arrays"]
 
@@ -131,13 +134,16 @@ def to_arrays(
             "file (or .compute() the Dask frame, result.frame) and pass it on, or "
             "clean data that fits in memory."
         )
-    data = result.data
     features = list(result.feature_names)
     plan = result.plan
     if target:
         result._require_target()
     target_name = result.target
     row_ids = np.ascontiguousarray(result.row_ids, dtype=np.int64)
+    verified = result.output
+    if verified is not None and float_info(dtype).max >= float_info(plan.dtype).max:
+        return _verified_arrays(result, verified, dtype, row_ids)
+    data = result.data
     if len(row_ids) != data.height:
         raise HandoffError(
             f"This result has {data.height} rows but {len(row_ids)} row ids, so the "
@@ -158,6 +164,28 @@ def to_arrays(
         y = _writeable(ys.to_numpy())
     return HandoffArrays(
         x, y, row_ids, result.labels, features, target_name, plan.loss, dtype
+    )
+
+
+def _verified_arrays(
+    result: CleanResult, output: Output, dtype: str, row_ids: np.ndarray
+) -> HandoffArrays:
+    """The arrays of a clean's own output: proved finite and within the plan's
+    dtype (at least as narrow as ``dtype``) when it was written."""
+    store = np.float64 if dtype == "float64" else np.float32
+    x = output.x if output.x.dtype == store else output.x.astype(store)
+    y = output.y
+    if y is not None and result.plan.loss != "ce":
+        y = y.astype(store)
+    return HandoffArrays(
+        x,
+        y,
+        row_ids,
+        result.labels,
+        list(output.features),
+        output.target,
+        result.plan.loss,
+        dtype,
     )
 
 
