@@ -4,7 +4,8 @@ The public names are listed in ``__all__``. Each loads on first use (the
 lazy loading of scientific Python's SPEC 1), so ``import nanclean`` costs
 almost nothing and a program pays for what it touches: polars and numpy with
 the first scan or clean; pandera (which imports pandas, about 1.4 s) with the
-first schema (a clean, ``Cleaner.schema``, ``load_schema``, ``save_schema``);
+first Pandera schema (``Cleaner.schema``, ``load_schema``, ``save_schema``; a
+clean proves its own output with a vectorised check of the same contract);
 pandas with a pandas frame; scikit-learn (about 0.8 s) with ``NanCleaner``;
 torch and keras only when a result is handed off (``nanclean.handoff``) or the
 training guard is used (``nanclean.torch``, ``nanclean.keras``).

@@ -496,7 +496,8 @@ def schema(
     """Write the Pandera schema (the contract) that cleaned DATA satisfies.
 
     Plain pandera reads it once nanclean's checks are registered:
-    import nanclean.schema, then pandera.polars.DataFrameSchema.from_yaml(path).
+    nanclean.schema.register_checks(), then
+    pandera.polars.DataFrameSchema.from_yaml(path) (or nanclean.load_schema(path)).
     """
     from nanclean.cleaner import Cleaner
     from nanclean.schema import save_contract

@@ -413,8 +413,9 @@ def save_contract(
     if p.suffix != ".json":
         header = (
             f"# The contract of cleaned {source}, written by `nanclean schema`.\n"
-            "# Load it with plain pandera after `import nanclean.schema` (which\n"
-            "# registers the nanclean_finite / nanclean_in_range checks):\n"
+            "# Load it with nanclean.load_schema(path), or with plain pandera after\n"
+            "# nanclean.schema.register_checks() (the nanclean_finite /\n"
+            "# nanclean_in_range checks):\n"
             "#   pandera.polars.DataFrameSchema.from_yaml(path)\n"
         )
         p.write_text(header + p.read_text(encoding="utf-8"), encoding="utf-8")
