@@ -19,7 +19,7 @@ import atexit
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -389,21 +389,22 @@ def clean(
         data, format, out, target=target, stream=stream, batch_rows=batch_rows
     )
     cleaner = Cleaner(_config(config))
-    with (
-        out.progress(f"Cleaning {data.name}", data, frame),
-        _sink(frame, output, fmt) as sink,
-    ):
-        result = cleaner.fit_transform(
+    result = _run_into(
+        lambda sink: cleaner.fit_transform(
             frame, target=target, loss=_loss(loss), sink=sink
-        )
-    if sink is None:
-        with _writing(output, "'--output'"):
-            write(result.data, output, fmt)
+        ),
+        f"Cleaning {data.name}",
+        data,
+        frame,
+        output,
+        fmt,
+        out,
+    )
     if plan is not None:
         with _writing(plan, "'--plan'"):
             plan.parent.mkdir(parents=True, exist_ok=True)
             cleaner.save(plan)
-    _write_reports(result.report, html, json, out, spill=sink is not None)
+    _write_reports(result.report, html, json, out, spill=frame.batches is not None)
     out.changes(result.report, f"nanclean clean · {data.name}")
     shape = result.report.output
     out.result(
@@ -452,15 +453,16 @@ def apply(
             f"{plan} is not a nanclean plan: {exc}", param_hint="'--plan'"
         ) from None
     frame = _read(data, format, out, stream=stream, batch_rows=batch_rows)
-    with (
-        out.progress(f"Applying the plan to {data.name}", data, frame),
-        _sink(frame, output, fmt) as sink,
-    ):
-        result = Cleaner.from_plan(fitted).transform(frame, sink=sink)
-    if sink is None:
-        with _writing(output, "'--output'"):
-            write(result.data, output, fmt)
-    _write_reports(result.report, html, json, out, spill=sink is not None)
+    result = _run_into(
+        lambda sink: Cleaner.from_plan(fitted).transform(frame, sink=sink),
+        f"Applying the plan to {data.name}",
+        data,
+        frame,
+        output,
+        fmt,
+        out,
+    )
+    _write_reports(result.report, html, json, out, spill=frame.batches is not None)
     drift = [f for f in result.report.findings if f.kind.value.startswith("drift_")]
     out.findings(result.report, f"nanclean apply · {data.name}")
     shape = result.report.output
@@ -743,6 +745,26 @@ def _read(
         atexit.register(shutil.rmtree, workdir, ignore_errors=True)
         frame = read_in_batches(frame, path, fmt, workdir, batch_rows)
     return frame
+
+
+def _run_into(
+    run: Callable[[Any], Any],
+    doing: str,
+    data: Path,
+    frame: Any,
+    output: Path,
+    fmt: str,
+    out: _Out,
+) -> Any:
+    """``run(sink)`` (a clean or an apply) with its progress shown, and its
+    output in ``output``: written batch by batch through the sink when the
+    frame is read in batches, else written once at the end."""
+    with out.progress(doing, data, frame), _sink(frame, output, fmt) as sink:
+        result = run(sink)
+    if sink is None:
+        with _writing(output, "'--output'"):
+            write(result.data, output, fmt)
+    return result
 
 
 @contextmanager

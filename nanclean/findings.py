@@ -108,8 +108,25 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class _Rows:
+    """The rows a finding is about or an action touched, two ways."""
+
+    row_ids: np.ndarray
+    labels: RowLabels
+
+    @property
+    def rows(self) -> list[Any]:
+        """Every row, as the caller's labels (index label or position)."""
+        return self.labels(self.row_ids)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Every row as its 0-based input position (``row_ids``)."""
+        return self.row_ids
+
+
 @dataclass(eq=False)
-class Finding:
+class Finding(_Rows):
     """One problem found in one column.
 
     Attributes
@@ -145,16 +162,6 @@ class Finding:
     examples: list[tuple[Any, Any]] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     labels: RowLabels = field(default_factory=RowLabels, repr=False)
-
-    @property
-    def rows(self) -> list[Any]:
-        """Every offending row, as the caller's labels (index label or position)."""
-        return self.labels(self.row_ids)
-
-    @property
-    def positions(self) -> np.ndarray:
-        """Every offending row as its 0-based input position (``row_ids``)."""
-        return self.row_ids
 
     def rows_preview(self, first: int = 5) -> str:
         return format_rows(self.labels(self.row_ids[:first]), total=len(self.row_ids))
@@ -211,7 +218,7 @@ class ActionKind(StrEnum):
 
 
 @dataclass(eq=False)
-class Action:
+class Action(_Rows):
     """One thing clean did to one column, with the rows it touched.
 
     Rows speak the same language as in a :class:`Finding`: :attr:`rows` are
@@ -238,16 +245,6 @@ class Action:
     row_ids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     details: dict[str, Any] = field(default_factory=dict)
     labels: RowLabels = field(default_factory=RowLabels, repr=False)
-
-    @property
-    def rows(self) -> list[Any]:
-        """Every touched row, as the caller's labels (index label or position)."""
-        return self.labels(self.row_ids)
-
-    @property
-    def positions(self) -> np.ndarray:
-        """Every touched row as its 0-based input position (``row_ids``)."""
-        return self.row_ids
 
     def to_dict(self, *, max_rows: int | None = None) -> dict[str, Any]:
         ids = self.row_ids if max_rows is None else self.row_ids[:max_rows]
