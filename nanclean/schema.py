@@ -222,10 +222,15 @@ def check_output(
     if not lines and frame.height:
         lines = violation_lines(frame, terms, row_ids, counts)
     if lines:
-        raise ContractError(
-            "The cleaned output broke its contract; this is a bug in nanclean, please "
-            "report it with this message:\n  " + "\n  ".join(lines[:10])
-        )
+        raise _broken_contract(lines)
+
+
+def _broken_contract(lines: list[str]) -> ContractError:
+    """The error for an output that breaks its contract (a bug in nanclean)."""
+    return ContractError(
+        "The cleaned output broke its contract; this is a bug in nanclean, please "
+        "report it with this message:\n  " + "\n  ".join(lines[:10])
+    )
 
 
 def violation_lines(
@@ -275,10 +280,7 @@ def validate(
             f"{row_ids[r['index']] if r['index'] is not None else '?'})"
             for r in cases.iter_rows(named=True)
         ]
-        raise ContractError(
-            "The cleaned output broke its contract; this is a bug in nanclean, please "
-            "report it with this message:\n  " + "\n  ".join(lines)
-        ) from None
+        raise _broken_contract(lines) from None
 
 
 def save_schema(schema: pa.DataFrameSchema, path: str | os.PathLike[str]) -> Path:
