@@ -36,7 +36,7 @@ from nanclean.plan import ColumnPlan, Plan
 from nanclean.report.model import ColumnStats
 from nanclean.report.text import plural
 from nanclean.schema import check_output, contract, violations
-from nanclean.stats import histogram, output_stats
+from nanclean.stats import histogram, merge_moments, output_stats
 
 __all__ = [
     "LABEL_DROPS",
@@ -661,7 +661,7 @@ class _Summary:
         ]
         self.step = max(1, n_rows // sample_size)
         self.n = 0
-        self.exact: dict[str, list[float]] = {}
+        self.exact: dict[str, list[Any]] = {}  # min, max, mean, M2, zeros
         self.samples: list[pl.DataFrame] = []
 
     def add(self, out: pl.DataFrame, offset: int) -> list[int]:
@@ -680,16 +680,9 @@ class _Summary:
         n_b = out.height
         for i, c in enumerate(self.columns):
             low, high, mean_b, var_b, zeros = row[5 * i : 5 * i + 5]
-            m2_b = var_b * n_b
-            if c not in self.exact:
-                self.exact[c] = [low, high, mean_b, m2_b, zeros]
-                continue
-            e = self.exact[c]
-            n_a, n = self.n, self.n + n_b
-            delta = mean_b - e[2]
+            e = self.exact.setdefault(c, [low, high, None, 0.0, 0.0])
+            e[2], e[3] = merge_moments((self.n, e[2], e[3]), (n_b, mean_b, var_b * n_b))
             e[0], e[1] = min(e[0], low), max(e[1], high)
-            e[2] += delta * n_b / n
-            e[3] += m2_b + delta * delta * n_a * n_b / n
             e[4] += zeros
         self.n += n_b
         self.samples.append(out.gather_every(self.step, offset=(-offset) % self.step))

@@ -37,7 +37,7 @@ import polars as pl
 
 from nanclean.errors import MissingDependencyError
 from nanclean.expr import is_finite, num
-from nanclean.stats import _exact
+from nanclean.stats import _exact, merge_moments
 
 __all__ = [
     "KLL_RANK_ERROR",
@@ -99,7 +99,7 @@ class ColumnSummary:
         out["min"] = _pick(min, a["min"], b["min"])
         out["max"] = _pick(max, a["max"], b["max"])
         n = self.n_finite + other.n_finite
-        mean, m2 = _merge_moments(
+        mean, m2 = merge_moments(
             (self.n_finite, a["mean"], self.m2), (other.n_finite, b["mean"], other.m2)
         )
         out["mean"] = mean
@@ -126,23 +126,6 @@ class ColumnSummary:
 
 def _pick(fn: Any, a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else fn(a, b)
-
-
-def _merge_moments(
-    a: tuple[int, float | None, float], b: tuple[int, float | None, float]
-) -> tuple[float | None, float]:
-    """Chan et al.'s pairwise update of (count, mean, M2)."""
-    (na, ma, m2a), (nb, mb, m2b) = a, b
-    if not nb or mb is None:
-        return ma, m2a
-    if not na or ma is None:
-        return mb, m2b
-    n = na + nb
-    with np.errstate(over="ignore", invalid="ignore"):
-        delta = mb - ma
-        mean = ma + delta * (nb / n)
-        m2 = m2a + m2b + delta * delta * (na * nb / n)
-    return float(mean), float(m2)
 
 
 def summarize(

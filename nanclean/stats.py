@@ -39,6 +39,7 @@ __all__ = [
     "Profile",
     "build_profiles",
     "column_batches",
+    "merge_moments",
     "profile_columns",
     "sample_ids",
     "sample_mask",
@@ -636,3 +637,21 @@ def output_stats(
             histogram=histogram(values, _f(low), _f(high)),
         )
     return out
+
+
+def merge_moments(
+    a: tuple[int, float | None, float], b: tuple[int, float | None, float]
+) -> tuple[float | None, float]:
+    """Chan et al.'s pairwise update of (count, mean, M2): the mean and M2 of
+    two parts from those of each part (a part with no values is skipped)."""
+    (na, ma, m2a), (nb, mb, m2b) = a, b
+    if not nb or mb is None:
+        return ma, m2a
+    if not na or ma is None:
+        return mb, m2b
+    n = na + nb
+    with np.errstate(over="ignore", invalid="ignore"):
+        delta = mb - ma
+        mean = ma + delta * (nb / n)
+        m2 = m2a + m2b + delta * delta * (na * nb / n)
+    return float(mean), float(m2)
